@@ -1,0 +1,272 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseAssemblyName } from '../../core/assembly-name.js';
+import { ResourceType, SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type GroupInfo, type HostInfo, type ResourceInfo } from '../../core/model.js';
+import { BtsBackupError } from '../../errors/index.js';
+import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
+import type { Clock } from '../../ports/clock.js';
+import { writeAssembly } from '../dotnet/assembly-writer.js';
+import { buildApplicationPackage, type PackageResource } from '../msi/application-package.js';
+import { maskBindingPasswords } from '../xml/binding-secrets.js';
+import { parseXml } from '../xml/parse-xml.js';
+import { parseGroupState, type ApplicationState, type AssemblyContentSpec, type FileContentSpec, type GroupState, type SimulatedFault } from './group-state.js';
+
+export interface SimulatedGroupOptions {
+  /** Where the simulated server's GAC is laid out on disk (created on first use). */
+  gacRoot: string;
+  clock?: Clock;
+  /** GUID source for package revisions; injectable for deterministic tests. */
+  newGuid?: () => string;
+  /** Where the state came from: named in errors. */
+  source?: string;
+}
+
+/** The path of an assembly in a .NET 4 GAC folder: GAC_MSIL\Name\v4.0_Version_Culture_Token\Name.dll. */
+export function gacPath(gacRoot: string, fullName: string): string {
+  const id = parseAssemblyName(fullName);
+  const culture = id.culture === 'neutral' ? '' : id.culture;
+  return path.join(gacRoot, 'GAC_MSIL', id.name, `v4.0_${id.version}_${culture}_${id.publicKeyToken ?? ''}`, `${id.name}.dll`);
+}
+
+export function assemblyBytes(spec: AssemblyContentSpec): Uint8Array {
+  return writeAssembly({
+    identity: parseAssemblyName(spec.fullName),
+    references: spec.references.map(parseAssemblyName),
+    ...(spec.build === undefined ? {} : { build: spec.build }),
+  });
+}
+
+export function fileBytes(file: FileContentSpec): Uint8Array {
+  if (file.text !== undefined) return new TextEncoder().encode(file.text);
+  if (file.base64 !== undefined) return new Uint8Array(Buffer.from(file.base64, 'base64'));
+  if (file.assembly !== undefined) return assemblyBytes(file.assembly);
+  return new Uint8Array();
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The folder name BizTalk gives a resource inside its ITEM~n.CAB. */
+function resourceFolder(resource: { type: string; luid: string }): string {
+  const kind = resource.type.replace(/^System\.BizTalk:/, '');
+  if (resource.type === ResourceType.BizTalkBinding) return `${kind}\\${resource.luid.replace(/[\\/:*?"<>|]/g, '-')}`;
+  return `${kind}\\${createHash('md5').update(resource.luid).digest('hex').toUpperCase()}`;
+}
+
+/**
+ * A BizTalk group in memory, behaving as BTSTask and ExplorerOM describe it. It serves the in-process adapter and
+ * the BTSTask emulator; `faults` in the state make chosen commands fail, hang or slow down.
+ */
+export class SimulatedGroup implements BizTalkGroup {
+  readonly source = 'simulator';
+  readonly state: GroupState;
+  private readonly options: SimulatedGroupOptions;
+  private gacWritten = false;
+
+  constructor(state: GroupState, options: SimulatedGroupOptions) {
+    this.state = state;
+    this.options = options;
+  }
+
+  static async fromFile(stateFile: string, options: Omit<SimulatedGroupOptions, 'source'>): Promise<SimulatedGroup> {
+    let text: string;
+    try {
+      text = await fs.readFile(stateFile, 'utf8');
+    } catch (cause) {
+      throw new BtsBackupError('E_STATE_CORRUPT', `Cannot read the simulated group state ${stateFile}.`, { target: stateFile, cause, hint: 'Create one with `btsbackup simulator init --state <file>`.' });
+    }
+    return new SimulatedGroup(parseGroupState(text, stateFile), { ...options, source: stateFile });
+  }
+
+  async saveTo(stateFile: string): Promise<void> {
+    const temp = `${stateFile}.tmp-${process.pid}`;
+    await fs.writeFile(temp, `${JSON.stringify(this.state, null, 2)}\n`, 'utf8');
+    await fs.rename(temp, stateFile);
+  }
+
+  // ---- faults ------------------------------------------------------------------------------------------------
+  /** Applies injected faults for a command: latency, hang, or failure with BTSTask-style Error: lines. */
+  async applyFaults(command: string, application: string | undefined): Promise<void> {
+    for (const fault of this.faultsFor(command, application)) {
+      if (fault.latencyMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+      if (fault.hang === true) await new Promise(() => undefined);
+      if (fault.errors !== undefined || fault.exitCode !== undefined) {
+        const errors = fault.errors ?? ['The operation failed.'];
+        throw new BtsBackupError('E_BTSTASK_FAILED', `${command} failed for ${application ?? 'the group'}: ${errors[0] ?? ''}`, {
+          target: application,
+          hint: 'See the Error: lines in details; the simulator was told to fail this command.',
+          details: { command, exitCode: fault.exitCode ?? errors.length, errors },
+        });
+      }
+    }
+  }
+
+  faultsFor(command: string, application: string | undefined): SimulatedFault[] {
+    return (this.state.faults ?? []).filter(
+      (fault) => (fault.command === '*' || fault.command.toLowerCase() === command.toLowerCase()) && (fault.application === undefined || fault.application === application),
+    );
+  }
+
+  // ---- catalog -----------------------------------------------------------------------------------------------
+  async describeGroup(): Promise<GroupInfo> {
+    const g = this.state.group;
+    return { server: g.server, database: g.database, biztalkVersion: g.biztalkVersion, source: this.source };
+  }
+
+  async listApplications(): Promise<ApplicationInfo[]> {
+    await this.applyFaults('ListApps', undefined);
+    return this.state.applications.map((app) => ({
+      name: app.name,
+      description: app.description,
+      isSystem: app.isSystem,
+      isDefault: app.isDefault,
+      status: app.status,
+      references: app.references.filter((ref) => ref !== SYSTEM_APPLICATION),
+    }));
+  }
+
+  async listHosts(): Promise<HostInfo[]> {
+    return this.state.hosts.map((host) => ({ ...host }));
+  }
+
+  async listAdapterHandlers(): Promise<AdapterHandlerInfo[]> {
+    return this.state.handlers.map((handler) => ({ ...handler }));
+  }
+
+  /** The application BTSTask targets when /ApplicationName is omitted. */
+  defaultApplication(): ApplicationState {
+    const found = this.state.applications.find((app) => app.isDefault);
+    if (found === undefined) throw new BtsBackupError('E_APP_NOT_FOUND', 'The group has no default application.', { hint: 'Pass /ApplicationName explicitly.' });
+    return found;
+  }
+
+  application(name: string): ApplicationState {
+    const found = this.state.applications.find((app) => app.name.toLowerCase() === name.toLowerCase());
+    if (found === undefined) {
+      throw new BtsBackupError('E_APP_NOT_FOUND', `Application "${name}" does not exist in the group.`, {
+        target: name,
+        hint: 'List the applications with `btsbackup inventory`; names are matched without regard to case.',
+      });
+    }
+    return found;
+  }
+
+  // ---- deployment --------------------------------------------------------------------------------------------
+  async listResources(application: string): Promise<ResourceInfo[]> {
+    await this.applyFaults('ListApp', application);
+    return this.application(application).resources.map((resource) => ({
+      type: resource.type,
+      luid: resource.luid,
+      properties: { ...resource.properties },
+      sha256: sha256(concat(resource.files.map(fileBytes))),
+    }));
+  }
+
+  /** The package ExportApp writes: every resource (or those named), plus the generated bindings, masked. */
+  buildPackage(application: string, resources?: ResourceRef[]): Uint8Array {
+    const app = this.application(application);
+    const wanted = resources === undefined ? undefined : new Set(resources.map((r) => `${r.type}|${r.luid}`.toLowerCase()));
+    const selected = app.resources.filter((r) => wanted === undefined || wanted.has(`${r.type}|${r.luid}`.toLowerCase()));
+    if (wanted !== undefined) {
+      for (const ref of resources ?? []) {
+        const exists = app.resources.some((r) => `${r.type}|${r.luid}`.toLowerCase() === `${ref.type}|${ref.luid}`.toLowerCase());
+        const isGeneratedBinding = ref.type === ResourceType.BizTalkBinding && ref.luid === `Application/${app.name}`;
+        if (!exists && !isGeneratedBinding) {
+          throw new BtsBackupError('E_BTSTASK_FAILED', `Resource "${ref.luid}" of type "${ref.type}" is not in application "${app.name}".`, {
+            target: app.name,
+            details: { exitCode: 1, errors: [`Resource not found: ${ref.type} ${ref.luid}`] },
+          });
+        }
+      }
+    }
+    const packageResources: PackageResource[] = selected.map((resource) => ({
+      type: resource.type,
+      luid: resource.luid,
+      properties: { ...resource.properties },
+      files: resource.files.map((file) => ({ name: `${resourceFolder(resource)}\\${file.name}`, bytes: fileBytes(file) })),
+    }));
+    const includeBindings = wanted === undefined || wanted.has(`${ResourceType.BizTalkBinding}|Application/${app.name}`.toLowerCase());
+    if (includeBindings && app.bindings !== undefined) {
+      const binding = { type: ResourceType.BizTalkBinding, luid: `Application/${app.name}` };
+      packageResources.push({
+        ...binding,
+        properties: { TargetEnvironment: '' },
+        files: [{ name: `${resourceFolder(binding)}\\BindingInfo.xml`, bytes: new TextEncoder().encode(this.exportedBindings(app.name)) }],
+      });
+    }
+    const clock = this.options.clock ?? { now: () => new Date() };
+    const newGuid = this.options.newGuid ?? (() => randomUUID());
+    return buildApplicationPackage({
+      application: app.name,
+      description: app.description,
+      author: this.state.group.exportUser,
+      revision: newGuid(),
+      productCode: newGuid(),
+      createdAt: clock.now(),
+      references: app.references.filter((ref) => ref !== SYSTEM_APPLICATION),
+      resources: packageResources,
+    });
+  }
+
+  async exportApplication(application: string, packagePath: string, resources?: ResourceRef[]): Promise<OperationOutcome> {
+    await this.applyFaults('ExportApp', application);
+    const bytes = this.buildPackage(application, resources);
+    await fs.writeFile(packagePath, bytes);
+    return { information: [`Exporting application "${this.application(application).name}" to package "${packagePath}"...`], warnings: [] };
+  }
+
+  /** The application's bindings as ExportBindings writes them: passwords masked, a fresh Timestamp. */
+  exportedBindings(application: string): string {
+    const app = this.application(application);
+    const xml = app.bindings ?? emptyBindings(app.name);
+    parseXml(xml, `bindings of ${app.name}`);
+    const stamped = xml.replace(/<Timestamp>[^<]*<\/Timestamp>/, `<Timestamp>${(this.options.clock ?? { now: () => new Date() }).now().toISOString()}</Timestamp>`);
+    return maskBindingPasswords(stamped, `bindings of ${app.name}`);
+  }
+
+  async exportBindings(application: string, destinationPath: string): Promise<OperationOutcome> {
+    await this.applyFaults('ExportBindings', application);
+    await fs.writeFile(destinationPath, this.exportedBindings(application), 'utf8');
+    return { information: [`Exporting bindings of application "${this.application(application).name}"...`], warnings: [] };
+  }
+
+  /** Lays out the simulated server's GAC on disk once, then answers by path like a real GAC lookup. */
+  async locateAssembly(fullName: string): Promise<string | undefined> {
+    await this.writeGac();
+    const file = gacPath(this.options.gacRoot, fullName);
+    try {
+      await fs.access(file);
+      return file;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async writeGac(): Promise<void> {
+    if (this.gacWritten) return;
+    for (const entry of this.state.gac) {
+      const file = gacPath(this.options.gacRoot, entry.assembly.fullName);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      // Temp + rename: several processes may lay out the same simulated GAC at once.
+      const temp = `${file}.${process.pid}.tmp`;
+      await fs.writeFile(temp, assemblyBytes(entry.assembly));
+      await fs.rename(temp, file);
+    }
+    this.gacWritten = true;
+  }
+}
+
+function emptyBindings(application: string): string {
+  return `<?xml version="1.0" encoding="utf-8"?>\r\n<BindingInfo xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Assembly="Microsoft.BizTalk.Deployment, Version=3.0.1.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35" Version="3.5.1.0" BindingStatus="NoBindings" BoundEndpoints="0" TotalEndpoints="0">\r\n  <Timestamp>2026-01-01T00:00:00</Timestamp>\r\n  <ModuleRefCollection>\r\n    <ModuleRef Name="[Application:${application.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}]" Version="" Culture="" PublicKeyToken="" FullName="">\r\n      <Services />\r\n    </ModuleRef>\r\n  </ModuleRefCollection>\r\n  <SendPortCollection />\r\n  <DistributionListCollection />\r\n  <ReceivePortCollection />\r\n  <PartyCollection xsi:nil="true" />\r\n</BindingInfo>\r\n`;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import os from 'node:os';
+import { newSetId } from '../../core/set-id.js';
+import { systemClock } from '../../ports/clock.js';
+import { exportBackup } from '../../usecases/export-backup.js';
+import { currentUser, isLocalPath, openGroup, openStore, randomHex, toolVersion, type GroupOptions } from '../context.js';
+import { formatTable, type Output } from '../output.js';
+
+export interface ExportArgs extends GroupOptions {
+  store: string;
+  name: string[];
+  excludeName: string[];
+  includePath: string[];
+  full: boolean;
+  dryRun: boolean;
+  force: boolean;
+}
+
+export async function runExport(args: ExportArgs, out: Output): Promise<number> {
+  const store = await openStore(args.store, false);
+  const group = await openGroup(args, (m) => out.log('info', m));
+  const outcome = await exportBackup(
+    group,
+    store,
+    {
+      include: args.name,
+      exclude: args.excludeName,
+      includePaths: args.includePath,
+      full: args.full,
+      dryRun: args.dryRun,
+      force: args.force,
+      storeIsLocal: isLocalPath(args.store),
+      clock: systemClock,
+      newSetId: (now) => newSetId(now, randomHex),
+      tool: toolVersion(),
+      user: currentUser(),
+      host: os.hostname(),
+    },
+    out,
+  );
+  const steps = outcome.plan.steps;
+  if (args.dryRun) {
+    for (const step of steps) out.result('PlanStep', { action: step.action === 'Export' ? 'ExportApp' : 'Reuse', application: step.application, change: step.change, detail: step.reasons.join('; ') });
+    for (const skipped of outcome.plan.skipped) out.result('PlanStep', { action: 'Skip', application: skipped.application, change: '', detail: skipped.reason });
+    out.text('What if: the export would do this (nothing was changed):');
+    out.text(formatTable(out.collected('PlanStep'), [{ key: 'action', title: 'Action' }, { key: 'application', title: 'Application' }, { key: 'change', title: 'Change' }, { key: 'detail', title: 'Why', max: 70 }]));
+    out.summary('export', outcome.exitCode, { planned: steps.length, export: steps.filter((s) => s.action === 'Export').length, reuse: steps.filter((s) => s.action === 'Reuse').length, skipped: outcome.plan.skipped.length }, { dryRun: true });
+    return outcome.exitCode;
+  }
+  const manifest = outcome.manifest;
+  const apps = out.collected('BackupApplication');
+  const counts = {
+    exported: manifest?.applications.filter((a) => a.backupStatus === 'Exported').length ?? 0,
+    unchanged: manifest?.applications.filter((a) => a.backupStatus === 'Unchanged').length ?? 0,
+    failed: manifest?.failures.length ?? 0,
+    skipped: outcome.plan.skipped.length,
+    warnings: manifest?.warnings.length ?? 0,
+  };
+  if (manifest !== undefined) {
+    out.result('BackupSet', {
+      setId: manifest.setId,
+      store: store.location,
+      createdAt: manifest.createdAt,
+      committed: outcome.committed,
+      applications: manifest.applications.length,
+      ...counts,
+      removed: outcome.plan.removed,
+    });
+  }
+  const rows = apps.map((a) => ({ ...a, files: Array.isArray(a['artifacts']) ? a['artifacts'].length : 0 }));
+  out.text(formatTable(rows, [{ key: 'name', title: 'Application' }, { key: 'backupStatus', title: 'Status' }, { key: 'change', title: 'Change' }, { key: 'files', title: 'Files' }, { key: 'reasons', title: 'Why', max: 60 }]));
+  if (manifest !== undefined) {
+    out.text('');
+    out.text(
+      outcome.committed
+        ? `Backup set ${manifest.setId} written to ${store.location}: ${counts.exported} exported, ${counts.unchanged} unchanged, ${counts.failed} failed, ${counts.warnings} warning(s).`
+        : `Nothing changed since backup set ${manifest.setId}; it is still the current backup in ${store.location}.`,
+    );
+    for (const removed of outcome.plan.removed) out.text(`Note: ${removed} was in the previous backup and is no longer in the group.`);
+  }
+  out.summary('export', outcome.exitCode, counts, { setId: manifest?.setId ?? null, committed: outcome.committed });
+  return outcome.exitCode;
+}

@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BtsBackupError } from '../errors/index.js';
+import { createSampleGroupState } from '../adapters/simulator/sample-group.js';
+import { SimulatedGroup } from '../adapters/simulator/simulated-group.js';
+import { createFsStore } from '../adapters/store/fs-store.js';
+import type { BizTalkGroup } from '../ports/biztalk-group.js';
+import type { BackupStore } from '../ports/store.js';
+
+export interface GroupOptions {
+  simulator?: boolean;
+  simulatorState?: string;
+  server?: string;
+  database?: string;
+  btstask?: string;
+  btstaskTimeout?: number;
+}
+
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export function toolVersion(): { name: string; version: string } {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version?: string };
+    return { name: 'BizTalkBackup', version: pkg.version ?? '0.0.0' };
+  } catch {
+    return { name: 'BizTalkBackup', version: '0.0.0' };
+  }
+}
+
+export function currentUser(): string {
+  try {
+    const info = os.userInfo();
+    return process.env['USERDOMAIN'] === undefined ? info.username : `${process.env['USERDOMAIN']}\\${info.username}`;
+  } catch {
+    return process.env['USERNAME'] ?? process.env['USER'] ?? 'unknown';
+  }
+}
+
+export const randomHex = (): string => randomBytes(3).toString('hex');
+
+/**
+ * Chooses the BizTalk back end: the simulated sample group (--simulator), a simulated group kept in a state file
+ * (--simulator-state), or the real group through BTSTask (--btstask / --server, on a BizTalk server).
+ */
+export async function openGroup(options: GroupOptions, log: (message: string) => void): Promise<BizTalkGroup> {
+  if (options.simulatorState !== undefined) {
+    const state = path.resolve(options.simulatorState);
+    return SimulatedGroup.fromFile(state, { gacRoot: `${state}.gac` });
+  }
+  const wantsReal = options.btstask !== undefined || options.server !== undefined || options.database !== undefined;
+  if (options.simulator === true || (!wantsReal && process.platform !== 'win32')) {
+    if (options.simulator !== true) log('No BizTalk Server on this machine: using the embedded simulated sample group (--simulator).');
+    const state = createSampleGroupState();
+    // The simulated GAC is derived from the state alone, so one folder per state content serves every run.
+    const tag = createHash('sha256').update(JSON.stringify(state.gac)).digest('hex').slice(0, 12);
+    return new SimulatedGroup(state, { gacRoot: path.join(os.tmpdir(), `btsbackup-simulator-gac-${tag}`) });
+  }
+  const { openBtsTaskGroup } = await import('./open-btstask-group.js');
+  return openBtsTaskGroup(options);
+}
+
+/** Opens a store; `mustExist` makes a missing store E_STORE_MISSING (every command but export). */
+export async function openStore(location: string | undefined, mustExist: boolean): Promise<BackupStore> {
+  if (location === undefined || location === '') {
+    throw new BtsBackupError('E_USAGE', 'No backup store given.', { hint: 'Pass --store <folder or \\\\server\\share\\folder>.' });
+  }
+  const root = path.resolve(location);
+  const parent = path.dirname(root);
+  if (!existsSync(parent)) {
+    throw new BtsBackupError('E_STORE_MISSING', `The folder that should hold the store, ${parent}, does not exist.`, {
+      target: location,
+      hint: 'Create the folder (or check the share name and your access to it) and run again.',
+    });
+  }
+  const store = createFsStore(root);
+  if (mustExist && !(await store.exists())) {
+    throw new BtsBackupError('E_STORE_MISSING', `There is no BizTalkBackup store at ${root}.`, {
+      target: location,
+      hint: 'Check the path; a store is created by the first `export`.',
+    });
+  }
+  return store;
+}
+
+/** UNC paths are remote; anything else is on this machine. */
+export function isLocalPath(location: string): boolean {
+  return !/^(\\\\|\/\/)[^\\/]+[\\/]/.test(location);
+}

@@ -1,0 +1,121 @@
+import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
+import type { Reporter } from '../usecases/reporter.js';
+
+/** Escapes every non-ASCII character so Windows PowerShell 5.1 reads each line whatever its console encoding. */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export interface OutputStreams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  isTTY: boolean;
+}
+
+/**
+ * The CLI's voice. JSON mode: one object per line, results and the final summary on stdout; progress, logs and
+ * errors on stderr (STYLE.md, the node ⇄ PowerShell boundary). Human mode: tables on stdout, a progress line and
+ * warnings on stderr.
+ */
+export class Output implements Reporter {
+  readonly json: boolean;
+  readonly verbose: boolean;
+  private readonly streams: OutputStreams;
+  private readonly results: { kind: string; value: Record<string, unknown> }[] = [];
+  private progressShown = false;
+
+  constructor(options: { json: boolean; verbose: boolean }, streams: OutputStreams) {
+    this.json = options.json;
+    this.verbose = options.verbose;
+    this.streams = streams;
+  }
+
+  progress(activity: string, status: string, current: number, total: number): void {
+    const percent = total === 0 ? 0 : Math.floor((current * 100) / total);
+    if (this.json) {
+      this.streams.stderr.write(`${asciiJson({ type: 'progress', activity, status, percent, current, total })}\n`);
+    } else if (this.streams.isTTY) {
+      this.streams.stderr.write(`\r\u001b[K${activity}: ${status} (${current + 1}/${total})`);
+      this.progressShown = true;
+    } else if (this.verbose) {
+      this.streams.stderr.write(`${activity}: ${status} (${current + 1}/${total})\n`);
+    }
+  }
+
+  completed(activity: string): void {
+    if (this.json) this.streams.stderr.write(`${asciiJson({ type: 'progress', activity, status: 'Completed', percent: 100, completed: true })}\n`);
+    else this.clearProgress();
+  }
+
+  private clearProgress(): void {
+    if (this.progressShown) {
+      this.streams.stderr.write('\r\u001b[K');
+      this.progressShown = false;
+    }
+  }
+
+  log(level: 'verbose' | 'info' | 'warning', message: string): void {
+    if (this.json) {
+      this.streams.stderr.write(`${asciiJson({ type: 'log', level, message })}\n`);
+      return;
+    }
+    if (level === 'verbose' && !this.verbose) return;
+    this.clearProgress();
+    this.streams.stderr.write(`${level === 'warning' ? 'WARNING: ' : level === 'verbose' ? 'VERBOSE: ' : ''}${message}\n`);
+  }
+
+  result(kind: string, value: Record<string, unknown>): void {
+    if (this.json) this.streams.stdout.write(`${asciiJson({ type: 'result', kind, ...value })}\n`);
+    else this.results.push({ kind, value });
+  }
+
+  /** Results collected in human mode, for the command to print as a table. */
+  collected(kind: string): Record<string, unknown>[] {
+    return this.results.filter((r) => r.kind === kind).map((r) => r.value);
+  }
+
+  /** Human text on stdout (ignored in JSON mode, where results carry everything). */
+  text(line: string): void {
+    if (!this.json) {
+      this.clearProgress();
+      this.streams.stdout.write(`${line}\n`);
+    }
+  }
+
+  error(error: unknown): void {
+    const typed = toTyped(error);
+    if (this.json) {
+      this.streams.stderr.write(`${asciiJson({ type: 'error', ...typed.toJSON() })}\n`);
+      return;
+    }
+    this.clearProgress();
+    const lines = [`ERROR ${typed.code}: ${typed.message}`];
+    if (typed.target !== undefined) lines.push(`  target: ${typed.target}`);
+    if (typed.hint !== undefined) lines.push(`  hint:   ${typed.hint}`);
+    if (this.verbose && typed.code === 'E_INTERNAL' && typed.cause instanceof Error && typed.cause.stack !== undefined) lines.push(typed.cause.stack);
+    this.streams.stderr.write(`${lines.join('\n')}\n`);
+  }
+
+  summary(command: string, exitCode: number, counts: Record<string, number>, extra: Record<string, unknown> = {}): void {
+    if (this.json) this.streams.stdout.write(`${asciiJson({ type: 'summary', command, exitCode, counts, ...extra })}\n`);
+  }
+}
+
+/** Anything thrown becomes a typed error; what is not ours is a bug and says so, without a stack trace unless --verbose. */
+export function toTyped(error: unknown): BtsBackupError {
+  if (isBtsBackupError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new BtsBackupError('E_INTERNAL', `Unexpected error: ${message}`, { cause: error, hint: 'This is a bug in BizTalkBackup; run again with --verbose and report the output.' });
+}
+
+/** A plain-text table: columns sized to content, no colours (it goes to logs too). */
+export function formatTable(rows: Record<string, unknown>[], columns: { key: string; title: string; max?: number }[]): string {
+  const cell = (row: Record<string, unknown>, key: string, max?: number): string => {
+    const value = row[key];
+    const text = value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value);
+    return max !== undefined && text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  };
+  const widths = columns.map((c) => Math.max(c.title.length, ...rows.map((r) => cell(r, c.key, c.max).length)));
+  const line = (values: string[]): string => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(columns.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r, c.key, c.max))))].join('\n');
+}

@@ -1,0 +1,140 @@
+import { BtsBackupError } from '../errors/index.js';
+import type { BindingsSummary } from './bindings-summary.js';
+import type { ApplicationStatus, GroupInfo, ResourceInfo } from './model.js';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+export type ArtifactKind = 'msi' | 'bindings' | 'dependency' | 'extra';
+
+/** A file of a backup set: a content-addressed object plus what it is. */
+export interface ArtifactRef {
+  kind: ArtifactKind;
+  /** File name a person would give it: `Orders.msi`, `Orders.bindings.xml`, `Contoso.Helpers.dll`. */
+  name: string;
+  sha256: string;
+  size: number;
+  /** For dependencies: the assembly full name, and where it was found. */
+  assembly?: string;
+  sourcePath?: string;
+}
+
+export type ApplicationBackupStatus = 'Exported' | 'Unchanged' | 'Failed';
+
+export interface ManifestApplication {
+  name: string;
+  description: string;
+  isDefault: boolean;
+  status: ApplicationStatus;
+  references: string[];
+  backupStatus: ApplicationBackupStatus;
+  /** The set whose export produced these artifacts (this set when Exported). */
+  exportedIn: string;
+  fingerprint: string;
+  /** Why the application was exported: New, or the reasons it Changed. */
+  reasons: string[];
+  resources: ResourceInfo[];
+  /** Canonical form of the bindings, SHA-256 (see normalizeBindings). */
+  bindingsFingerprint: string;
+  bindings: BindingsSummary;
+  /** SHA-256 of each assembly as packed in the MSI: compared with the GAC to find stale artifacts. */
+  packagedAssemblies: { fullName: string; sha256: string }[];
+  artifacts: ArtifactRef[];
+}
+
+export type WarningKind = 'MaskedPassword' | 'LocalWebDirectory' | 'StaleArtifact' | 'SameMachineStore' | 'MissingDependency' | 'Other';
+
+export interface ManifestWarning {
+  kind: WarningKind;
+  application?: string;
+  message: string;
+  /** For masked passwords: where the secret belongs (port, location, field). Never a value. */
+  location?: { port: string; location?: string; field: string };
+}
+
+export interface ManifestFailure {
+  application: string;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Manifest {
+  schemaVersion: typeof MANIFEST_SCHEMA_VERSION;
+  setId: string;
+  createdAt: string;
+  createdBy: { user: string; host: string };
+  tool: { name: string; version: string };
+  group: GroupInfo;
+  /** The set this one was diffed against, if any. */
+  parent: string | null;
+  full: boolean;
+  importOrder: string[];
+  applications: ManifestApplication[];
+  /** Files the user asked to keep with the backup (--include-path). */
+  extras: ArtifactRef[];
+  warnings: ManifestWarning[];
+  failures: ManifestFailure[];
+}
+
+/** Parses and validates a manifest. Never returns "nothing": corrupt is an error, not "no previous backup". */
+export function parseManifest(bytes: Uint8Array | string, source: string): Manifest {
+  const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw corrupt(source, 'it is not JSON', cause);
+  }
+  if (!isRecord(value)) throw corrupt(source, 'it is not a JSON object');
+  if (value['schemaVersion'] !== MANIFEST_SCHEMA_VERSION) {
+    if (typeof value['schemaVersion'] === 'number') {
+      throw new BtsBackupError('E_MANIFEST_UNSUPPORTED', `${source} has schemaVersion ${String(value['schemaVersion'])}; this BizTalkBackup reads ${MANIFEST_SCHEMA_VERSION}.`, {
+        target: source,
+        hint: 'Use the BizTalkBackup version that wrote this set, or a newer one.',
+      });
+    }
+    throw corrupt(source, 'schemaVersion is missing');
+  }
+  requireString(value, 'setId', source);
+  requireString(value, 'createdAt', source);
+  if (!isRecord(value['group'])) throw corrupt(source, 'group is missing');
+  if (!Array.isArray(value['applications'])) throw corrupt(source, 'applications is missing');
+  if (!Array.isArray(value['importOrder'])) throw corrupt(source, 'importOrder is missing');
+  for (const [index, app] of (value['applications'] as unknown[]).entries()) {
+    if (!isRecord(app)) throw corrupt(source, `applications[${index}] is not an object`);
+    requireString(app, 'name', source);
+    requireString(app, 'fingerprint', source);
+    if (!Array.isArray(app['artifacts']) || !Array.isArray(app['resources']) || !Array.isArray(app['references'])) {
+      throw corrupt(source, `applications[${index}] lacks artifacts, resources or references`);
+    }
+    for (const artifact of app['artifacts'] as unknown[]) {
+      if (!isRecord(artifact) || typeof artifact['sha256'] !== 'string' || !/^[0-9a-f]{64}$/.test(artifact['sha256']) || typeof artifact['size'] !== 'number' || typeof artifact['name'] !== 'string') {
+        throw corrupt(source, `an artifact of ${String(app['name'])} is malformed`);
+      }
+    }
+  }
+  if (value['extras'] === undefined) value['extras'] = [];
+  if (!Array.isArray(value['warnings']) || !Array.isArray(value['failures'])) throw corrupt(source, 'warnings or failures is missing');
+  return value as unknown as Manifest;
+}
+
+/** Stable JSON for a manifest: what is committed to the store. */
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+function requireString(record: Record<string, unknown>, key: string, source: string): void {
+  if (typeof record[key] !== 'string' || record[key] === '') throw corrupt(source, `${key} is missing`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function corrupt(source: string, problem: string, cause?: unknown): BtsBackupError {
+  return new BtsBackupError('E_MANIFEST_CORRUPT', `The manifest ${source} is corrupt: ${problem}.`, {
+    target: source,
+    hint: 'Run verify on the store; restore from another backup set if this one cannot be repaired.',
+    cause,
+  });
+}

@@ -1,0 +1,86 @@
+import { BtsBackupError } from '../errors/index.js';
+import type { AppSnapshot } from './app-snapshot.js';
+import { diffInventory, type ChangeKind } from './diff-inventory.js';
+import { filterNames, unmatchedLiterals } from './filter-names.js';
+import type { Manifest } from './manifest.js';
+import type { ApplicationInfo } from './model.js';
+import { orderByReferences } from './order-applications.js';
+
+export interface SelectionOptions {
+  include: readonly string[];
+  exclude: readonly string[];
+}
+
+export interface SkippedApplication {
+  application: string;
+  reason: string;
+}
+
+/**
+ * Which applications a backup covers: never BizTalk.System, not the default application while it is empty,
+ * then -Name / -ExcludeName. A literal -Name that matches nothing is an error (a typo must not back up nothing).
+ */
+export function selectApplications(
+  applications: readonly ApplicationInfo[],
+  options: SelectionOptions,
+  isEmpty: (name: string) => boolean,
+): { selected: ApplicationInfo[]; skipped: SkippedApplication[] } {
+  const missing = unmatchedLiterals(applications.map((a) => a.name), options.include);
+  if (missing.length > 0) {
+    throw new BtsBackupError('E_APP_NOT_FOUND', `No application named ${missing.map((m) => `"${m}"`).join(', ')} in the group.`, {
+      target: missing[0],
+      hint: 'List the applications with `btsbackup inventory`; use wildcards (Contoso*) to match several.',
+    });
+  }
+  const skipped: SkippedApplication[] = [];
+  const wanted = new Set(filterNames(applications, (a) => a.name, options.include, options.exclude).map((a) => a.name));
+  const selected: ApplicationInfo[] = [];
+  for (const app of applications) {
+    if (app.isSystem) skipped.push({ application: app.name, reason: 'BizTalk.System is part of BizTalk itself and is never exported' });
+    else if (!wanted.has(app.name)) skipped.push({ application: app.name, reason: 'excluded by -Name/-ExcludeName' });
+    else if (app.isDefault && isEmpty(app.name)) skipped.push({ application: app.name, reason: 'the default application is empty' });
+    else selected.push(app);
+  }
+  return { selected, skipped };
+}
+
+export interface BackupStep {
+  application: string;
+  /** Export: run ExportApp and store new objects. Reuse: point at the previous set's objects. */
+  action: 'Export' | 'Reuse';
+  change: ChangeKind;
+  reasons: string[];
+  fingerprint: string;
+}
+
+export interface BackupPlan {
+  parent: string | null;
+  full: boolean;
+  /** Steps in import order (referenced applications first). */
+  steps: BackupStep[];
+  skipped: SkippedApplication[];
+  /** Backed up last time, gone from the group now. */
+  removed: string[];
+}
+
+/** The backup plan: what changed since `last`, in dependency order. `full` exports everything. Pure. */
+export function planBackup(snapshots: readonly AppSnapshot[], last: Manifest | null, options: { full: boolean; skipped: SkippedApplication[]; appliesToAll: boolean }): BackupPlan {
+  const diff = diffInventory(snapshots, last);
+  const byName = new Map(diff.applications.map((d) => [d.name, d] as const));
+  const ordered = orderByReferences(snapshots.map((s) => ({ name: s.info.name, references: s.info.references ?? [] })));
+  const steps = ordered.map((node): BackupStep => {
+    const d = byName.get(node.name);
+    if (d === undefined) throw new Error(`diff lost ${node.name}`);
+    const action = options.full || d.change !== 'Unchanged' ? 'Export' : 'Reuse';
+    const reasons = options.full && d.change === 'Unchanged' ? ['full export requested'] : d.reasons;
+    return { application: d.name, action, change: d.change, reasons, fingerprint: d.fingerprint };
+  });
+  return {
+    parent: last?.setId ?? null,
+    full: options.full,
+    steps,
+    skipped: options.skipped,
+    // Only a run over every application can say an application was removed.
+    removed: options.appliesToAll ? diff.removed : [],
+  };
+}

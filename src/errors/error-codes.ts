@@ -1,0 +1,48 @@
+/**
+ * The stable error vocabulary. A code never changes meaning once released: scripts and tests match on it.
+ * `category` is a PowerShell ErrorCategory name; `exitCode` follows STYLE.md
+ * (1 failed, 2 usage, 3 partial, 10 store missing, 11 lock held, 12 verification failed, 130 interrupted).
+ */
+export const errorCodes = {
+  E_USAGE: { category: 'InvalidArgument', exitCode: 2 },
+  E_INVALID_NAME: { category: 'InvalidArgument', exitCode: 2 },
+  E_APP_NOT_FOUND: { category: 'ObjectNotFound', exitCode: 1 },
+  E_STATE_CORRUPT: { category: 'InvalidData', exitCode: 1 },
+  E_INVALID_DATA: { category: 'InvalidData', exitCode: 1 },
+  E_UNSUPPORTED: { category: 'NotImplemented', exitCode: 1 },
+  E_STORE_MISSING: { category: 'ObjectNotFound', exitCode: 10 },
+  E_STORE_BUSY: { category: 'ResourceBusy', exitCode: 1 },
+  E_SHORT_WRITE: { category: 'WriteError', exitCode: 1 },
+  E_DISK_FULL: { category: 'WriteError', exitCode: 1 },
+  E_LOCK_HELD: { category: 'ResourceBusy', exitCode: 11 },
+  E_LOCK_LOST: { category: 'ResourceUnavailable', exitCode: 11 },
+  E_MANIFEST_CORRUPT: { category: 'InvalidData', exitCode: 12 },
+  E_MANIFEST_UNSUPPORTED: { category: 'InvalidData', exitCode: 12 },
+  E_SET_NOT_FOUND: { category: 'ObjectNotFound', exitCode: 1 },
+  E_SET_EXISTS: { category: 'ResourceExists', exitCode: 1 },
+  E_STORE_UNSUPPORTED: { category: 'InvalidData', exitCode: 1 },
+  E_OBJECT_MISSING: { category: 'ObjectNotFound', exitCode: 12 },
+  E_CHECKSUM_MISMATCH: { category: 'InvalidData', exitCode: 12 },
+  E_VERIFY_FAILED: { category: 'InvalidData', exitCode: 12 },
+  E_PATH_UNSAFE: { category: 'SecurityError', exitCode: 1 },
+  E_POLICY_UNSAFE: { category: 'InvalidArgument', exitCode: 2 },
+  E_BTSTASK_FAILED: { category: 'InvalidOperation', exitCode: 1 },
+  E_BTSTASK_TIMEOUT: { category: 'OperationTimeout', exitCode: 1 },
+  E_BTSTASK_NOT_FOUND: { category: 'ObjectNotFound', exitCode: 1 },
+  E_BTSTASK_OUTPUT: { category: 'InvalidResult', exitCode: 1 },
+  E_EXPLOREROM_UNAVAILABLE: { category: 'ResourceUnavailable', exitCode: 1 },
+  E_TARGET_EXISTS: { category: 'ResourceExists', exitCode: 1 },
+  E_HOST_MISSING: { category: 'ObjectNotFound', exitCode: 1 },
+  E_TRUST_MISMATCH: { category: 'InvalidOperation', exitCode: 1 },
+  E_REFERENCE_MISSING: { category: 'ObjectNotFound', exitCode: 1 },
+  E_REFERENCE_CYCLE: { category: 'InvalidOperation', exitCode: 1 },
+  E_SECRET_MISSING: { category: 'ObjectNotFound', exitCode: 1 },
+  E_SECRETS_LOCKED: { category: 'AuthenticationError', exitCode: 1 },
+  E_PARTIAL: { category: 'NotSpecified', exitCode: 3 },
+  E_OUTPUT_TRUNCATED: { category: 'InvalidResult', exitCode: 1 },
+  E_NODE_VERSION: { category: 'ResourceUnavailable', exitCode: 1 },
+  E_INTERRUPTED: { category: 'OperationStopped', exitCode: 130 },
+  E_INTERNAL: { category: 'NotSpecified', exitCode: 1 },
+} as const satisfies Record<string, { category: string; exitCode: number }>;
+
+export type ErrorCode = keyof typeof errorCodes;

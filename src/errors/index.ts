@@ -1,0 +1,3 @@
+export { BtsBackupError, isBtsBackupError, type BtsBackupErrorOptions } from './bts-backup-error.js';
+export { InternalError } from './internal-error.js';
+export { errorCodes, type ErrorCode } from './error-codes.js';
