@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+
+/** The file-system calls the store makes, behind one interface so tests can inject EPERM, EBUSY, ENOSPC, short writes and crashes. */
+export interface FsStats {
+  size: number;
+  mtimeMs: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+
+export interface FsSeams {
+  open(path: string, flags: string, mode?: number): Promise<number>;
+  /** Returns the number of bytes written; fewer than `length` is a short write. */
+  write(fd: number, buffer: Uint8Array, offset: number, length: number): Promise<number>;
+  /** Returns the number of bytes read; 0 at end of file. */
+  read(fd: number, buffer: Uint8Array, offset: number, length: number): Promise<number>;
+  fsync(fd: number): Promise<void>;
+  close(fd: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  mkdir(path: string, options?: { recursive?: boolean }): Promise<void>;
+  rmdir(path: string): Promise<void>;
+  readFile(path: string): Promise<Uint8Array>;
+  stat(path: string): Promise<FsStats>;
+  readdir(path: string): Promise<string[]>;
+  chmod(path: string, mode: number): Promise<void>;
+}
+
+function call<T>(run: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    run((error, value) => (error === null ? resolve(value) : reject(error)));
+  });
+}
+
+/** The real file system. Reads and writes go through file descriptors so memory stays flat for multi-GB files. */
+export const nodeFsSeams: FsSeams = {
+  open: (path, flags, mode) => call<number>((done) => fs.open(path, flags, mode ?? 0o666, done)),
+  write: (fd, buffer, offset, length) => call<number>((done) => fs.write(fd, buffer, offset, length, null, (error, written) => done(error, written))),
+  read: (fd, buffer, offset, length) => call<number>((done) => fs.read(fd, buffer, offset, length, null, (error, read) => done(error, read))),
+  fsync: (fd) => call<void>((done) => fs.fsync(fd, (error) => done(error, undefined))),
+  close: (fd) => call<void>((done) => fs.close(fd, (error) => done(error ?? null, undefined))),
+  rename: (from, to) => fs.promises.rename(from, to),
+  unlink: (path) => fs.promises.unlink(path),
+  mkdir: async (path, options) => {
+    await fs.promises.mkdir(path, { recursive: options?.recursive ?? false });
+  },
+  rmdir: (path) => fs.promises.rmdir(path),
+  readFile: async (path) => new Uint8Array(await fs.promises.readFile(path)),
+  stat: (path) => fs.promises.stat(path),
+  readdir: (path) => fs.promises.readdir(path),
+  chmod: (path, mode) => fs.promises.chmod(path, mode),
+};
+
+export function errnoCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,429 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname as osHostname, userInfo } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BtsBackupError } from '../../errors/index.js';
+import { isSetId } from '../../core/set-id.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
+import type { AcquireLockOptions, BackupStore, ObjectInfo, PutResult, StoreLock, StoreWarningSink } from '../../ports/store.js';
+import {
+  commitTemp,
+  hashFile,
+  mapWriteError,
+  removeQuietly,
+  renameWithRetry,
+  streamFile,
+  syncDirectory,
+  unlinkReadOnly,
+  writeTemp,
+  type WriteContext,
+} from './atomic-write.js';
+import { errnoCode, nodeFsSeams, type FsSeams } from './fs-seams.js';
+import { DEFAULT_ORPHAN_GRACE_MS, DEFAULT_STALE_AFTER_MS, FsStoreLock, acquireFsLock, assertLockToken, lockLost, type LockEnvironment } from './store-lock.js';
+import { STORE_FORMAT, STORE_FORMAT_VERSION, StoreLayout, TEMP_PREFIX, isSha256 } from './store-layout.js';
+
+export interface FsStoreOptions {
+  fs?: FsSeams;
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  hostname?: string;
+  pid?: number;
+  user?: string;
+  isProcessAlive?: (pid: number) => boolean;
+  /** Hex digits for temp names and lock tokens. */
+  random?: () => string;
+  platform?: NodeJS.Platform;
+  renameAttempts?: number;
+  renameBackoffMs?: number;
+  staleLockAfterMs?: number;
+  orphanLockGraceMs?: number;
+}
+
+export function defaultIsProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USERNAME'] ?? process.env['USER'] ?? 'unknown';
+  }
+}
+
+/** Opens (does not create) the store at `root`, a local folder or UNC share. Call init() to create one. */
+export function createFsStore(root: string, options: FsStoreOptions = {}): FsStore {
+  return new FsStore(root, options);
+}
+
+export class FsStore implements BackupStore {
+  readonly location: string;
+  private readonly layout: StoreLayout;
+  private readonly ctx: WriteContext;
+  private readonly lockEnv: LockEnvironment;
+  private verified = false;
+
+  constructor(root: string, options: FsStoreOptions = {}) {
+    this.location = root;
+    this.layout = new StoreLayout(resolve(root));
+    this.ctx = {
+      fs: options.fs ?? nodeFsSeams,
+      sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+      random: options.random ?? (() => randomBytes(8).toString('hex')),
+      platform: options.platform ?? process.platform,
+      renameAttempts: options.renameAttempts ?? 5,
+      renameBackoffMs: options.renameBackoffMs ?? 100,
+    };
+    this.lockEnv = {
+      write: this.ctx,
+      clock: options.clock ?? systemClock,
+      hostname: options.hostname ?? osHostname(),
+      pid: options.pid ?? process.pid,
+      user: options.user ?? currentUser(),
+      isProcessAlive: options.isProcessAlive ?? defaultIsProcessAlive,
+      staleAfterMs: options.staleLockAfterMs ?? DEFAULT_STALE_AFTER_MS,
+      orphanGraceMs: options.orphanLockGraceMs ?? DEFAULT_ORPHAN_GRACE_MS,
+    };
+  }
+
+  private get fs(): FsSeams {
+    return this.ctx.fs;
+  }
+
+  async exists(): Promise<boolean> {
+    return (await this.readMarker()) !== 'missing';
+  }
+
+  async init(): Promise<void> {
+    const fs = this.fs;
+    await fs.mkdir(this.layout.root, { recursive: true });
+    for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir]) await fs.mkdir(dir, { recursive: true });
+    const marker = await this.readMarker();
+    if (marker === 'missing') {
+      const bytes = new TextEncoder().encode(`${JSON.stringify({ format: STORE_FORMAT, version: STORE_FORMAT_VERSION }, null, 2)}\n`);
+      const temp = await writeTemp(this.ctx, this.layout.root, this.layout.marker, (sink) => sink(bytes));
+      await commitTemp(this.ctx, temp, this.layout.marker, { readOnly: false });
+    }
+    this.verified = true;
+  }
+
+  async putFile(path: string): Promise<PutResult> {
+    await this.ensureStore();
+    const incoming = join(this.layout.objectsDir, '.incoming');
+    await this.fs.mkdir(incoming, { recursive: true });
+    const temp = await writeTemp(this.ctx, incoming, path, async (sink) => {
+      await streamFile(this.fs, path, sink);
+    });
+    return this.placeObject(temp);
+  }
+
+  async putBytes(bytes: Uint8Array): Promise<PutResult> {
+    await this.ensureStore();
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const existing = await this.statObject(sha256);
+    if (existing !== undefined && existing.size === bytes.length) return { ...existing, reused: true };
+    const dir = this.layout.objectDir(sha256);
+    await this.fs.mkdir(dir, { recursive: true });
+    const temp = await writeTemp(this.ctx, dir, this.layout.objectPath(sha256), async (sink) => {
+      for (let offset = 0; offset < bytes.length; offset += 1 << 20) await sink(bytes.subarray(offset, offset + (1 << 20)));
+    });
+    return this.placeObject(temp);
+  }
+
+  /** Moves a hashed temp file to its content address, unless an intact copy is already there. */
+  private async placeObject(temp: { path: string; sha256: string; size: number }): Promise<PutResult> {
+    const target = this.layout.objectPath(temp.sha256);
+    try {
+      const existing = await this.statObject(temp.sha256);
+      if (existing !== undefined) {
+        if (existing.size === temp.size) {
+          await removeQuietly(this.fs, temp.path);
+          return { sha256: temp.sha256, size: temp.size, reused: true };
+        }
+        // A truncated copy (damaged store): replace it with the good bytes we hold.
+        await unlinkReadOnly(this.fs, target);
+      }
+      await this.fs.mkdir(dirname(target), { recursive: true });
+      if (dirname(temp.path) !== dirname(target)) {
+        // Temp files of putFile live in objects/.incoming until their name is known; move them beside the target first
+        // so the final rename stays within one directory.
+        const beside = join(dirname(target), basename(temp.path));
+        await renameWithRetry(this.ctx, temp.path, beside);
+        temp = { ...temp, path: beside };
+      }
+    } catch (error) {
+      await removeQuietly(this.fs, temp.path);
+      throw mapWriteError(error, target);
+    }
+    await commitTemp(this.ctx, temp, target, { readOnly: true });
+    return { sha256: temp.sha256, size: temp.size, reused: false };
+  }
+
+  async statObject(sha256: string): Promise<ObjectInfo | undefined> {
+    await this.ensureStore();
+    const path = this.layout.objectPath(sha256);
+    try {
+      const stats = await this.fs.stat(path);
+      return stats.isFile() ? { sha256, size: stats.size } : undefined;
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async readObject(sha256: string): Promise<Uint8Array> {
+    await this.ensureStore();
+    const path = this.layout.objectPath(sha256);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.fs.readFile(path);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') throw objectMissing(sha256, path, error);
+      throw error;
+    }
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== sha256) throw checksumMismatch(sha256, path, actual, bytes.length);
+    return bytes;
+  }
+
+  async hashObject(sha256: string): Promise<ObjectInfo> {
+    await this.ensureStore();
+    const path = this.layout.objectPath(sha256);
+    let result: { sha256: string; size: number };
+    try {
+      result = await hashFile(this.fs, path);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') throw objectMissing(sha256, path, error);
+      throw error;
+    }
+    if (result.sha256 !== sha256) throw checksumMismatch(sha256, path, result.sha256, result.size);
+    return result;
+  }
+
+  async copyObjectTo(sha256: string, destinationPath: string): Promise<void> {
+    await this.ensureStore();
+    const source = this.layout.objectPath(sha256);
+    const destination = resolve(destinationPath);
+    await this.fs.mkdir(dirname(destination), { recursive: true });
+    let temp;
+    try {
+      temp = await writeTemp(this.ctx, dirname(destination), destination, (sink) => streamFile(this.fs, source, sink));
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') throw objectMissing(sha256, source, error);
+      throw error;
+    }
+    if (temp.sha256 !== sha256) {
+      await removeQuietly(this.fs, temp.path);
+      throw checksumMismatch(sha256, source, temp.sha256, temp.size);
+    }
+    await commitTemp(this.ctx, temp, destination, { readOnly: false });
+  }
+
+  async listObjects(): Promise<ObjectInfo[]> {
+    await this.ensureStore();
+    const objects: ObjectInfo[] = [];
+    for (const prefix of (await this.readdirOrEmpty(this.layout.objectsDir)).filter((name) => /^[0-9a-f]{2}$/.test(name)).sort()) {
+      const dir = join(this.layout.objectsDir, prefix);
+      for (const name of (await this.readdirOrEmpty(dir)).sort()) {
+        if (!isSha256(name) || !name.startsWith(prefix)) continue;
+        const info = await this.statObject(name);
+        if (info !== undefined) objects.push(info);
+      }
+    }
+    return objects;
+  }
+
+  /** Idempotent: deleting a missing object is not an error (an interrupted prune re-runs). */
+  async deleteObject(sha256: string, lock?: StoreLock): Promise<void> {
+    await this.ensureStore();
+    const path = this.layout.objectPath(sha256);
+    if (lock !== undefined) await this.assertLock(lock);
+    await unlinkReadOnly(this.fs, path);
+  }
+
+  async listSets(): Promise<string[]> {
+    await this.ensureStore();
+    return (await this.readdirOrEmpty(this.layout.setsDir))
+      .filter((name) => name.endsWith('.json') && isSetId(name.slice(0, -'.json'.length)))
+      .map((name) => name.slice(0, -'.json'.length))
+      .sort();
+  }
+
+  async readSet(setId: string): Promise<Uint8Array> {
+    await this.ensureStore();
+    const path = this.layout.setPath(setId);
+    try {
+      return await this.fs.readFile(path);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') throw setNotFound(setId, this.location, error);
+      throw error;
+    }
+  }
+
+  async commitSet(setId: string, manifest: Uint8Array, lock: StoreLock): Promise<void> {
+    await this.ensureStore();
+    const target = this.layout.setPath(setId);
+    await this.assertLock(lock);
+    if (await this.pathExists(target)) throw setExists(setId, this.location);
+    await this.fs.mkdir(this.layout.setsDir, { recursive: true });
+    const temp = await writeTemp(this.ctx, this.layout.setsDir, target, async (sink) => {
+      for (let offset = 0; offset < manifest.length; offset += 1 << 20) await sink(manifest.subarray(offset, offset + (1 << 20)));
+    });
+    await commitTemp(this.ctx, temp, target, {
+      readOnly: true,
+      beforeRename: async () => {
+        await this.assertLock(lock);
+        if (await this.pathExists(target)) throw setExists(setId, this.location);
+      },
+    });
+  }
+
+  async deleteSet(setId: string, lock: StoreLock): Promise<void> {
+    await this.ensureStore();
+    const target = this.layout.setPath(setId);
+    await this.assertLock(lock);
+    if (!(await this.pathExists(target))) throw setNotFound(setId, this.location);
+    await unlinkReadOnly(this.fs, target);
+    await syncDirectory(this.ctx, this.layout.setsDir);
+  }
+
+  async acquireLock(operation: string, options?: AcquireLockOptions, warn?: StoreWarningSink): Promise<StoreLock> {
+    await this.ensureStore();
+    return acquireFsLock(this.lockEnv, this.layout, operation, options, warn);
+  }
+
+  /** Removes temp files left by interrupted runs. Call it while holding the lock: a running writer's temp files look the same. */
+  async sweepTemp(): Promise<string[]> {
+    await this.ensureStore();
+    const removed: string[] = [];
+    const sweep = async (dir: string): Promise<void> => {
+      for (const name of await this.readdirOrEmpty(dir)) {
+        if (!name.startsWith(TEMP_PREFIX)) continue;
+        const path = join(dir, name);
+        if (await removeQuietly(this.fs, path)) {
+          removed.push(path);
+          continue;
+        }
+        // A stale lock folder moved aside by a takeover that crashed.
+        try {
+          for (const inner of await this.fs.readdir(path)) await removeQuietly(this.fs, join(path, inner));
+          await this.fs.rmdir(path);
+          removed.push(path);
+        } catch {
+          // leave it for the next sweep
+        }
+      }
+    };
+    await sweep(this.layout.root);
+    await sweep(this.layout.setsDir);
+    await sweep(this.layout.locksDir);
+    await sweep(join(this.layout.objectsDir, '.incoming'));
+    for (const prefix of await this.readdirOrEmpty(this.layout.objectsDir)) {
+      if (/^[0-9a-f]{2}$/.test(prefix)) await sweep(join(this.layout.objectsDir, prefix));
+    }
+    return removed.sort();
+  }
+
+  /** The lock must be live and be this store's lock (a wrapped lock is fine: its token is checked against owner.json). */
+  private async assertLock(lock: StoreLock): Promise<void> {
+    if (lock instanceof FsStoreLock && lock.layout.root !== this.layout.root) {
+      throw lockLost(this.layout, 'the lock given belongs to another store');
+    }
+    await lock.assertHeld();
+    await assertLockToken(this.lockEnv, this.layout, lock.owner.token);
+  }
+
+  private async ensureStore(): Promise<void> {
+    if (this.verified) return;
+    const marker = await this.readMarker();
+    if (marker === 'missing') {
+      throw new BtsBackupError('E_STORE_MISSING', `${this.location} is not a BizTalkBackup store (no store.json).`, {
+        target: this.location,
+        hint: 'Check the path, or create a store there with the init command.',
+      });
+    }
+    this.verified = true;
+  }
+
+  private async readMarker(): Promise<'missing' | 'ok'> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.fs.readFile(this.layout.marker);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+      throw error;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (cause) {
+      throw new BtsBackupError('E_STORE_UNSUPPORTED', `${this.layout.marker} is not valid JSON.`, { target: this.location, cause });
+    }
+    const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    if (record['format'] !== STORE_FORMAT || record['version'] !== STORE_FORMAT_VERSION) {
+      throw new BtsBackupError('E_STORE_UNSUPPORTED', `${this.location} is a store of format ${String(record['format'])} version ${String(record['version'])}; this BizTalkBackup reads version ${STORE_FORMAT_VERSION}.`, {
+        target: this.location,
+        hint: 'Use the BizTalkBackup version that created this store, or a newer one.',
+        details: { format: record['format'], version: record['version'] },
+      });
+    }
+    return 'ok';
+  }
+
+  private async pathExists(path: string): Promise<boolean> {
+    try {
+      await this.fs.stat(path);
+      return true;
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  private async readdirOrEmpty(dir: string): Promise<string[]> {
+    try {
+      return await this.fs.readdir(dir);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return [];
+      throw error;
+    }
+  }
+}
+
+export function objectMissing(sha256: string, where: string, cause?: unknown): BtsBackupError {
+  return new BtsBackupError('E_OBJECT_MISSING', `The object ${sha256} is missing from the store.`, {
+    target: sha256,
+    hint: 'Run verify; back up again to store the object anew, or restore from another set.',
+    cause,
+    details: { sha256, path: where },
+  });
+}
+
+export function checksumMismatch(sha256: string, where: string, actual: string, size: number): BtsBackupError {
+  return new BtsBackupError('E_CHECKSUM_MISMATCH', `The object ${sha256} is damaged: its content hashes to ${actual}.`, {
+    target: sha256,
+    hint: 'Run verify --read-data; restore that application from another backup set.',
+    details: { expected: sha256, actual, size, path: where },
+  });
+}
+
+export function setNotFound(setId: string, location: string, cause?: unknown): BtsBackupError {
+  return new BtsBackupError('E_SET_NOT_FOUND', `There is no backup set ${setId} in ${location}.`, {
+    target: setId,
+    hint: 'List the sets of the store to see which exist.',
+    cause,
+  });
+}
+
+export function setExists(setId: string, location: string): BtsBackupError {
+  return new BtsBackupError('E_SET_EXISTS', `The backup set ${setId} already exists in ${location}; sets are written once.`, {
+    target: setId,
+    hint: 'Use a new set id.',
+  });
+}
+

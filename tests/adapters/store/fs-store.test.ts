@@ -1,0 +1,38 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { createFsStore, type FsStoreOptions } from '../../../src/adapters/store/fs-store.js';
+import { manualClock, registerStoreContract, type StoreIdentity } from './store-contract.js';
+
+registerStoreContract(test, 'fs store', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'bts-store-'));
+  const root = join(base, 'store');
+  const scratchDir = join(base, 'scratch');
+  const clock = manualClock();
+  const open = (identity: StoreIdentity, at = root) => {
+    const options: FsStoreOptions = {
+      clock,
+      sleep: async () => {},
+      hostname: identity.hostname ?? 'host-a',
+      pid: identity.pid ?? 1000,
+      user: 'tester',
+      isProcessAlive: identity.isProcessAlive ?? (() => true),
+    };
+    return createFsStore(at, options);
+  };
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(scratchDir, { recursive: true });
+  const store = open({});
+  await store.init();
+  let fresh = 0;
+  return {
+    store,
+    clock,
+    peer: (identity) => open(identity),
+    uninitialised: () => open({}, join(base, `fresh-${(fresh += 1)}`)),
+    removeLock: () => rm(join(root, 'locks', 'store.lock'), { recursive: true, force: true }),
+    scratchDir,
+    cleanup: () => rm(base, { recursive: true, force: true }),
+  };
+});
