@@ -202,7 +202,7 @@ export function createSampleGroupState(): GroupState {
 
   const applications = [system, defaultApp, shared, orders, billing, portal, zahlung];
   const gacAssemblies = applications.flatMap((application) =>
-    application.resources.flatMap((resource) => resource.files.flatMap((file) => (file.assembly === undefined ? [] : [{ assembly: file.assembly }]))),
+    application.resources.flatMap((resource) => resource.files.flatMap((file) => (file.assembly === undefined ? [] : [{ assembly: { ...file.assembly, references: [...file.assembly.references] } }]))),
   );
   return {
     schemaVersion: GROUP_STATE_SCHEMA_VERSION,

@@ -1,0 +1,43 @@
+import type { Argv } from 'yargs';
+import type { Output } from './output.js';
+
+/**
+ * One CLI command. `run` gets the parsed arguments (camelCase keys) and returns the exit code; it throws
+ * BtsBackupError for anything the user must hear about. Register it in commands/index.ts.
+ */
+export interface CliCommand {
+  /** yargs command string, e.g. 'show [set]'. */
+  command: string;
+  describe: string;
+  builder: (y: Argv) => Argv;
+  run: (args: Record<string, unknown>, out: Output) => Promise<number>;
+}
+
+export const arrayOf = (value: unknown): string[] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String));
+
+export function groupOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('simulator', { type: 'boolean', describe: 'Use the embedded simulated sample group (no BizTalk needed)' })
+    .option('simulator-state', { type: 'string', describe: 'Use a simulated group kept in this state file' })
+    .option('server', { type: 'string', describe: 'SQL Server instance of BizTalkMgmtDb' })
+    .option('database', { type: 'string', describe: 'Management database name (default BizTalkMgmtDb)' })
+    .option('btstask', { type: 'string', describe: 'Path of BTSTask.exe' })
+    .option('btstask-timeout', { type: 'number', describe: 'Seconds before a BTSTask call is killed', default: 3600 });
+}
+
+export function nameOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('name', { type: 'string', array: true, describe: 'Applications to include (wildcards * ? [])' })
+    .option('exclude-name', { type: 'string', array: true, describe: 'Applications to leave out (wildcards)' });
+}
+
+export function groupArgs(a: Record<string, unknown>): { simulator?: boolean; simulatorState?: string; server?: string; database?: string; btstask?: string; btstaskTimeout?: number } {
+  return {
+    ...(a['simulator'] === true ? { simulator: true } : {}),
+    ...(typeof a['simulatorState'] === 'string' ? { simulatorState: a['simulatorState'] } : {}),
+    ...(typeof a['server'] === 'string' ? { server: a['server'] } : {}),
+    ...(typeof a['database'] === 'string' ? { database: a['database'] } : {}),
+    ...(typeof a['btstask'] === 'string' ? { btstask: a['btstask'] } : {}),
+    ...(typeof a['btstaskTimeout'] === 'number' ? { btstaskTimeout: a['btstaskTimeout'] } : {}),
+  };
+}

@@ -1,0 +1,64 @@
+import type { CliCommand } from '../command.js';
+import { arrayOf, groupArgs, groupOptions, nameOptions } from '../command.js';
+import { runExport } from './export.js';
+import { runInventory } from './inventory.js';
+import { runList } from './list.js';
+import { runShow } from './show.js';
+import { runSimulatorInit } from './simulator.js';
+
+const inventory: CliCommand = {
+  command: 'inventory',
+  describe: 'List the applications of a BizTalk group',
+  builder: (y) => nameOptions(groupOptions(y)),
+  run: (a, o) => runInventory({ ...groupArgs(a), name: arrayOf(a['name']), excludeName: arrayOf(a['excludeName']) }, o),
+};
+
+const exportCommand: CliCommand = {
+  command: 'export',
+  describe: 'Back up every changed application into a store',
+  builder: (y) =>
+    nameOptions(groupOptions(y))
+      .option('store', { type: 'string', describe: 'Backup store: a folder or a UNC share', demandOption: true })
+      .option('include-path', { type: 'string', array: true, describe: 'Extra files or folders to keep with the backup' })
+      .option('full', { type: 'boolean', default: false, describe: 'Export every application, changed or not' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and change nothing (-WhatIf)' })
+      .option('force', { type: 'boolean', default: false, describe: "Break another host's lock on the store" }),
+  run: (a, o) =>
+    runExport(
+      {
+        ...groupArgs(a),
+        store: String(a['store']),
+        name: arrayOf(a['name']),
+        excludeName: arrayOf(a['excludeName']),
+        includePath: arrayOf(a['includePath']),
+        full: a['full'] === true,
+        dryRun: a['dryRun'] === true,
+        force: a['force'] === true,
+      },
+      o,
+    ),
+};
+
+const list: CliCommand = {
+  command: 'list',
+  describe: 'List the backup sets in a store',
+  builder: (y) => y.option('store', { type: 'string', demandOption: true, describe: 'Backup store' }).option('name', { type: 'string', array: true, describe: 'Only sets holding these applications' }),
+  run: (a, o) => runList({ store: String(a['store']), name: arrayOf(a['name']) }, o),
+};
+
+const show: CliCommand = {
+  command: 'show [set]',
+  describe: "Show one backup set's manifest",
+  builder: (y) => y.positional('set', { type: 'string', describe: 'Set id, or latest' }).option('store', { type: 'string', demandOption: true, describe: 'Backup store' }),
+  run: (a, o) => runShow({ store: String(a['store']), set: a['set'] === undefined ? 'latest' : String(a['set']) }, o),
+};
+
+const simulatorInit: CliCommand = {
+  command: 'simulator-init',
+  describe: 'Write the simulated sample group to a state file (to keep and change it between runs)',
+  builder: (y) => y.option('state', { type: 'string', demandOption: true, describe: 'State file to write' }).option('force', { type: 'boolean', default: false, describe: 'Overwrite' }),
+  run: (a, o) => runSimulatorInit({ state: String(a['state']), force: a['force'] === true }, o),
+};
+
+/** Every command of the CLI, in the order --help lists them. Add new commands here. */
+export const commands: CliCommand[] = [inventory, exportCommand, list, show, simulatorInit];

@@ -1,0 +1,80 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createSampleGroupState } from '../../src/adapters/simulator/sample-group.js';
+import { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
+import type { GroupState } from '../../src/adapters/simulator/group-state.js';
+import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
+import { newSetId } from '../../src/core/set-id.js';
+import type { BackupStore } from '../../src/ports/store.js';
+import type { ExportOptions } from '../../src/usecases/export-backup.js';
+import type { Reporter } from '../../src/usecases/reporter.js';
+
+/** A clock that moves one minute per reading, so consecutive sets get distinct, ordered ids. */
+export function steppingClock(start = Date.UTC(2026, 10, 25, 2, 0, 0)): { now: () => Date } {
+  let t = start;
+  return { now: () => new Date((t += 60_000)) };
+}
+
+export async function sampleGroup(mutate?: (state: GroupState) => void): Promise<SimulatedGroup> {
+  const state = createSampleGroupState();
+  mutate?.(state);
+  const gacRoot = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-test-gac-'));
+  let guid = 0;
+  return new SimulatedGroup(state, { gacRoot, clock: steppingClock(), newGuid: () => `00000000-0000-4000-8000-${String(++guid).padStart(12, '0')}` });
+}
+
+// Shared by every call in a test file, so consecutive exports get later, distinct set ids.
+const sharedClock = steppingClock();
+let setCounter = 0;
+
+export function exportOptions(overrides: Partial<ExportOptions> = {}): ExportOptions {
+  return {
+    include: [],
+    exclude: [],
+    includePaths: [],
+    full: false,
+    dryRun: false,
+    force: false,
+    storeIsLocal: false,
+    clock: sharedClock,
+    newSetId: (now) => newSetId(now, () => (++setCounter).toString(16).padStart(6, '0')),
+    tool: { name: 'BizTalkBackup', version: 'test' },
+    user: 'CONTOSO\\tester',
+    host: 'TESTHOST',
+    ...overrides,
+  };
+}
+
+export interface RecordingReporter extends Reporter {
+  lines: { type: string; [key: string]: unknown }[];
+}
+
+export function recordingReporter(): RecordingReporter {
+  const lines: { type: string; [key: string]: unknown }[] = [];
+  return {
+    lines,
+    progress: (activity, status, current, total) => lines.push({ type: 'progress', activity, status, current, total }),
+    completed: (activity) => lines.push({ type: 'completed', activity }),
+    log: (level, message) => lines.push({ type: 'log', level, message }),
+    result: (kind, value) => lines.push({ type: 'result', kind, ...value }),
+  };
+}
+
+const MUTATING = new Set(['init', 'putFile', 'putBytes', 'deleteObject', 'commitSet', 'deleteSet', 'acquireLock', 'sweepTemp', 'copyObjectTo']);
+
+/** Wraps a store and counts the calls that could change it. */
+export function countingStore(inner: BackupStore = createMemoryStore()): { store: BackupStore; mutations: string[] } {
+  const mutations: string[] = [];
+  const store = new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (MUTATING.has(String(property))) mutations.push(String(property));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, mutations };
+}
