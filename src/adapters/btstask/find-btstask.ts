@@ -1,0 +1,73 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { BtsBackupError } from '../../errors/index.js';
+import { ProcessRunner, type BtsTaskRunner } from './btstask-runner.js';
+
+export const BIZTALK_REGISTRY_KEY = 'HKLM\\SOFTWARE\\Microsoft\\BizTalk Server\\3.0';
+
+export interface FindBtsTaskOptions {
+  /** An explicit path wins; it must exist. */
+  explicitPath?: string;
+  platform?: NodeJS.Platform;
+  /** Runs `reg` (injectable for tests); defaults to a ProcessRunner around reg.exe. */
+  reg?: BtsTaskRunner;
+  fileExists?: (file: string) => Promise<boolean>;
+}
+
+/**
+ * Where BTSTask.exe is: the explicit path, else `<InstallPath>\BTSTask.exe` from the BizTalk registry key
+ * (queried in the 64-bit and then the 32-bit view: BizTalk's setup is 32-bit). `E_BTSTASK_NOT_FOUND` otherwise.
+ */
+export async function findBtsTask(options: FindBtsTaskOptions = {}): Promise<string> {
+  const exists = options.fileExists ?? defaultExists;
+  if (options.explicitPath !== undefined) {
+    if (await exists(options.explicitPath)) return options.explicitPath;
+    throw notFound(`BTSTask was not found at "${options.explicitPath}".`, options.explicitPath);
+  }
+  const platform = options.platform ?? process.platform;
+  if (platform !== 'win32') throw notFound('BTSTask.exe only exists on Windows with BizTalk Server installed; give its path explicitly or use the simulator.', undefined);
+  const reg = options.reg ?? new ProcessRunner({ command: 'reg', timeoutMs: 15_000, platform });
+  for (const view of ['/reg:64', '/reg:32']) {
+    let stdout: string;
+    try {
+      const run = await reg.run(['query', BIZTALK_REGISTRY_KEY, '/v', 'InstallPath', view]);
+      if (run.exitCode !== 0) continue;
+      stdout = run.stdout;
+    } catch {
+      continue;
+    }
+    const installPath = parseRegQueryValue(stdout, 'InstallPath');
+    if (installPath === undefined) continue;
+    const candidate = path.win32.join(installPath, 'BTSTask.exe');
+    if (await exists(candidate)) return candidate;
+  }
+  throw notFound(`BizTalk Server's install folder was not found in the registry (${BIZTALK_REGISTRY_KEY}, value InstallPath).`, undefined);
+}
+
+/** The data of `value` in `reg query` output: `    InstallPath    REG_SZ    C:\Program Files (x86)\Microsoft BizTalk Server\`. */
+export function parseRegQueryValue(stdout: string, value: string): string | undefined {
+  for (const line of stdout.split(/\r?\n/)) {
+    const match = /^\s+(.+?)\s{2,}(REG_SZ|REG_EXPAND_SZ)\s{2,}(.*)$/.exec(line) ?? /^\s+(\S+)\s+(REG_SZ|REG_EXPAND_SZ)\s+(.*)$/.exec(line);
+    if (match !== null && (match[1] ?? '').toLowerCase() === value.toLowerCase()) {
+      const data = (match[3] ?? '').trim();
+      return data === '' ? undefined : data;
+    }
+  }
+  return undefined;
+}
+
+async function defaultExists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function notFound(message: string, target: string | undefined): BtsBackupError {
+  return new BtsBackupError('E_BTSTASK_NOT_FOUND', message, {
+    target,
+    hint: 'BTSTask.exe is in the BizTalk Server install folder, e.g. "C:\\Program Files (x86)\\Microsoft BizTalk Server\\BTSTask.exe"; pass that path explicitly.',
+  });
+}
