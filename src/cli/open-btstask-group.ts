@@ -1,11 +1,24 @@
-import { BtsBackupError } from '../errors/index.js';
+import path from 'node:path';
+import { BtsTaskGroup } from '../adapters/btstask/btstask-group.js';
+import { ProcessRunner } from '../adapters/btstask/btstask-runner.js';
+import { findBtsTask } from '../adapters/btstask/find-btstask.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { GroupOptions } from './context.js';
 
-/** The real back end: BTSTask.exe. Wired once the BTSTask adapter lands. */
+/**
+ * The real back end: BTSTask.exe, found in the BizTalk install folder or named with --btstask. A `.js` path runs
+ * under node: that is how the BTSTask emulator stands in for BTSTask.exe off Windows.
+ */
 export async function openBtsTaskGroup(options: GroupOptions): Promise<BizTalkGroup> {
-  void options;
-  throw new BtsBackupError('E_BTSTASK_NOT_FOUND', 'BTSTask.exe was not found on this machine.', {
-    hint: 'Run on a BizTalk server, pass --btstask <path to BTSTask.exe>, or use --simulator for the embedded sample group.',
+  const executable = await findBtsTask(options.btstask === undefined ? {} : { explicitPath: options.btstask });
+  const timeoutMs = (options.btstaskTimeout ?? 3600) * 1000;
+  const runner = /\.m?js$/i.test(executable)
+    ? new ProcessRunner({ command: process.execPath, prefixArgs: [path.resolve(executable)], timeoutMs })
+    : new ProcessRunner({ command: executable, timeoutMs });
+  return new BtsTaskGroup({
+    runner,
+    ...(options.server === undefined ? {} : { server: options.server }),
+    ...(options.database === undefined ? {} : { database: options.database }),
+    ...(process.env['BIZTALKBACKUP_GAC_ROOT'] === undefined ? {} : { gacRoot: process.env['BIZTALKBACKUP_GAC_ROOT'] }),
   });
 }

@@ -2,7 +2,7 @@ import test from 'ava';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { SAMPLE_ASSEMBLIES } from '../../src/adapters/simulator/sample-group.js';
-import { gacPath } from '../../src/adapters/simulator/simulated-group.js';
+import { gacPath } from '../../src/adapters/dotnet/gac-path.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import { readApplicationPackage } from '../../src/adapters/msi/application-package.js';
 import { parseManifest } from '../../src/core/manifest.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type ApplicationStatus, type GroupInfo, type HostInfo, type ResourceInfo } from '../../core/model.js';
 import { BtsBackupError } from '../../errors/index.js';
 import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
-import { gacPath } from '../simulator/simulated-group.js';
+import { gacPath } from '../dotnet/gac-path.js';
 import { checkBtsTaskRun, type BtsTaskOutput } from './btstask-output.js';
 import type { BtsTaskRunner } from './btstask-runner.js';
 import { readResourceSpec, restrictResourceSpec, writeResourceSpec } from './resource-spec.js';

@@ -7,6 +7,7 @@ import { BtsBackupError } from '../../errors/index.js';
 import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
 import type { Clock } from '../../ports/clock.js';
 import { writeAssembly } from '../dotnet/assembly-writer.js';
+import { gacPath } from '../dotnet/gac-path.js';
 import { buildApplicationPackage, type PackageResource } from '../msi/application-package.js';
 import { maskBindingPasswords } from '../xml/binding-secrets.js';
 import { parseXml } from '../xml/parse-xml.js';
@@ -22,12 +23,7 @@ export interface SimulatedGroupOptions {
   source?: string;
 }
 
-/** The path of an assembly in a .NET 4 GAC folder: GAC_MSIL\Name\v4.0_Version_Culture_Token\Name.dll. */
-export function gacPath(gacRoot: string, fullName: string): string {
-  const id = parseAssemblyName(fullName);
-  const culture = id.culture === 'neutral' ? '' : id.culture;
-  return path.join(gacRoot, 'GAC_MSIL', id.name, `v4.0_${id.version}_${culture}_${id.publicKeyToken ?? ''}`, `${id.name}.dll`);
-}
+export { gacPath };
 
 export function assemblyBytes(spec: AssemblyContentSpec): Uint8Array {
   return writeAssembly({
@@ -154,12 +150,16 @@ export class SimulatedGroup implements BizTalkGroup {
   // ---- deployment --------------------------------------------------------------------------------------------
   async listResources(application: string): Promise<ResourceInfo[]> {
     await this.applyFaults('ListApp', application);
-    return this.application(application).resources.map((resource) => ({
+    const app = this.application(application);
+    const listed: ResourceInfo[] = app.resources.map((resource) => ({
       type: resource.type,
       luid: resource.luid,
       properties: { ...resource.properties },
       sha256: sha256(concat(resource.files.map(fileBytes))),
     }));
+    // ListApp lists the bindings ExportApp generates as a resource of their own, as real BizTalk does.
+    if (app.bindings !== undefined) listed.push({ type: ResourceType.BizTalkBinding, luid: `Application/${app.name}`, properties: {} });
+    return listed;
   }
 
   /** The package ExportApp writes: every resource (or those named), plus the generated bindings, masked. */

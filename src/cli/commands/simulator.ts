@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createSampleGroupState } from '../../adapters/simulator/sample-group.js';
+import { SimulatedGroup } from '../../adapters/simulator/simulated-group.js';
 import { BtsBackupError } from '../../errors/index.js';
 import type { Output } from '../output.js';
 
@@ -14,8 +15,11 @@ export async function runSimulatorInit(args: { state: string; force: boolean }, 
   await fs.mkdir(path.dirname(file), { recursive: true });
   const state = createSampleGroupState();
   await fs.writeFile(file, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
-  out.result('SimulatorState', { path: file, applications: state.applications.length });
-  out.text(`Wrote the sample group (${state.applications.length} applications) to ${file}.`);
+  // The simulated server's GAC, laid out as a real one, where --simulator-state and the BTSTask emulator look.
+  const gacRoot = `${file}.gac`;
+  await new SimulatedGroup(state, { gacRoot }).writeGac();
+  out.result('SimulatorState', { path: file, gacRoot, applications: state.applications.length });
+  out.text(`Wrote the sample group (${state.applications.length} applications) to ${file}, its GAC to ${gacRoot}.`);
   out.summary('simulator init', 0, { applications: state.applications.length });
   return 0;
 }
