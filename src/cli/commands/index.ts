@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { arrayOf, groupArgs, groupOptions, nameOptions } from '../command.js';
 import { runExport } from './export.js';
+import { inspectCommand } from './inspect.js';
 import { runInventory } from './inventory.js';
 import { runList } from './list.js';
 import { runShow } from './show.js';
@@ -61,4 +62,4 @@ const simulatorInit: CliCommand = {
 };
 
 /** Every command of the CLI, in the order --help lists them. Add new commands here. */
-export const commands: CliCommand[] = [inventory, exportCommand, list, show, simulatorInit];
+export const commands: CliCommand[] = [inventory, exportCommand, list, show, inspectCommand, simulatorInit];
