@@ -15,7 +15,8 @@ export async function runInspect(args: { path: string }, out: Output): Promise<n
     throw new BtsBackupError('E_USAGE', `Cannot read ${args.path}.`, { target: args.path, cause, hint: 'Name an existing .msi or .dll file.' });
   }
   const result = inspectFile(bytes, path.basename(args.path));
-  out.result('InspectResult', { path: path.resolve(args.path), ...result });
+  const { kind: fileKind, ...fields } = result;
+  out.result('InspectResult', { path: path.resolve(args.path), fileKind, ...fields });
   if (result.kind === 'assembly') {
     out.text(`${result.fileName}: ${formatAssemblyName(result.identity)}${result.isBizTalkAssembly ? ' (BizTalk assembly)' : ''}`);
     if (result.targetFramework !== undefined) out.text(`  target framework: ${result.targetFramework}`);
