@@ -58,6 +58,16 @@ export interface ManifestFailure {
   details?: Record<string, unknown>;
 }
 
+/** A secret removed from a stored file before it was stored: where, never what. */
+export interface ManifestRedaction {
+  application: string;
+  /** The artifact (and, inside an MSI, the resource file) it was removed from. */
+  artifact: string;
+  file: string;
+  kind: 'BindingPassword' | 'ConnectionStringPassword';
+  location?: { port: string; location?: string; field: string };
+}
+
 export interface Manifest {
   schemaVersion: typeof MANIFEST_SCHEMA_VERSION;
   setId: string;
@@ -74,6 +84,8 @@ export interface Manifest {
   extras: ArtifactRef[];
   warnings: ManifestWarning[];
   failures: ManifestFailure[];
+  /** Secrets found in clear in exported files and masked before storing (RELIABILITY promise 7). */
+  redactions: ManifestRedaction[];
 }
 
 /** Parses and validates a manifest. Never returns "nothing": corrupt is an error, not "no previous backup". */
@@ -114,6 +126,7 @@ export function parseManifest(bytes: Uint8Array | string, source: string): Manif
     }
   }
   if (value['extras'] === undefined) value['extras'] = [];
+  if (value['redactions'] === undefined) value['redactions'] = [];
   if (!Array.isArray(value['warnings']) || !Array.isArray(value['failures'])) throw corrupt(source, 'warnings or failures is missing');
   return value as unknown as Manifest;
 }

@@ -6,14 +6,15 @@ import type { AppSnapshot } from '../core/app-snapshot.js';
 import { formatAssemblyName, parseAssemblyName } from '../core/assembly-name.js';
 import { emptyBindingsSummary } from '../core/bindings-summary.js';
 import { findUnpackagedReferences } from '../core/harvest-dependencies.js';
-import { MANIFEST_SCHEMA_VERSION, parseManifest, serializeManifest, type ArtifactRef, type Manifest, type ManifestApplication, type ManifestFailure, type ManifestWarning } from '../core/manifest.js';
+import { MANIFEST_SCHEMA_VERSION, parseManifest, serializeManifest, type ArtifactRef, type Manifest, type ManifestApplication, type ManifestFailure, type ManifestRedaction, type ManifestWarning } from '../core/manifest.js';
 import { ResourceType, type ApplicationInfo, type AssemblyIdentity, type GroupInfo, type ResourceInfo } from '../core/model.js';
 import { orderByReferences } from '../core/order-applications.js';
 import { planBackup, selectApplications, type BackupPlan, type BackupStep } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { readAssembly } from '../adapters/dotnet/assembly-reader.js';
-import { readApplicationPackage, type ApplicationPackage } from '../adapters/msi/application-package.js';
+import { buildApplicationPackage, readApplicationPackage, type ApplicationPackage } from '../adapters/msi/application-package.js';
+import { redactSecrets } from '../adapters/xml/redact-secrets.js';
 import { findMaskedPasswords } from '../adapters/xml/binding-secrets.js';
 import { normalizeBindings } from '../adapters/xml/normalize-bindings.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
@@ -139,6 +140,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
       for (const resource of resources) if (isAssemblyResource(resource)) packagedAssemblies.add(assemblyKey(resource.luid));
     }
     const warnings: ManifestWarning[] = [];
+    const redactions: ManifestRedaction[] = [];
     const manifestApps: ManifestApplication[] = [];
     const setId = options.newSetId(options.clock.now());
     const byName = new Map(inventoried.map((i) => [i.info.name, i] as const));
@@ -150,7 +152,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
       try {
         const previous = last?.applications.find((a) => a.name.toLowerCase() === step.application.toLowerCase());
         const entry = step.action === 'Reuse' && previous !== undefined ? await reuse(step, previous, item, store, reporter) : undefined;
-        const app = entry ?? (await exportOne(step, item, group, store, staging, index, setId, packagedAssemblies, harvested, warnings, reporter));
+        const app = entry ?? (await exportOne(step, item, group, store, staging, index, setId, packagedAssemblies, harvested, warnings, redactions, reporter));
         warnings.push(...bindingWarnings(item));
         manifestApps.push(app);
         reporter.result('BackupApplication', { name: app.name, backupStatus: app.backupStatus, change: step.change, reasons: app.reasons, artifacts: app.artifacts.map((a) => ({ kind: a.kind, name: a.name, size: a.size, sha256: a.sha256 })) });
@@ -203,6 +205,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
       extras,
       warnings,
       failures,
+      redactions,
     };
     await store.commitSet(setId, new TextEncoder().encode(serializeManifest(manifest)), activeLock);
     return { plan, manifest, committed: true, exitCode: failures.length > 0 ? 3 : 0 };
@@ -243,6 +246,7 @@ async function exportOne(
   packagedAssemblies: ReadonlySet<string>,
   harvested: Map<string, ArtifactRef>,
   warnings: ManifestWarning[],
+  redactions: ManifestRedaction[],
   reporter: Reporter,
 ): Promise<ManifestApplication> {
   const name = item.info.name;
@@ -251,9 +255,10 @@ async function exportOne(
   reporter.log('verbose', `ExportApp ${name}`);
   const outcome = await group.exportApplication(name, msiPath);
   for (const warning of outcome.warnings) warnings.push({ kind: 'Other', application: name, message: warning });
-  const bytes = new Uint8Array(await fs.readFile(msiPath));
-  const pkg = readApplicationPackage(bytes, `${fileBase}.msi`);
+  let pkg = readApplicationPackage(new Uint8Array(await fs.readFile(msiPath)), `${fileBase}.msi`);
   checkPackageComplete(name, pkg, item.resources);
+  pkg = await redactPackage(name, `${fileBase}.msi`, pkg, msiPath, redactions, reporter);
+  await redactFile(name, `${fileBase}.bindings.xml`, item.bindingsFile, redactions);
 
   const references = item.info.references ?? pkg.adf.references.filter((r) => r !== 'BizTalk.System');
   const packaged = packagedAssemblyHashes(pkg);
@@ -280,6 +285,49 @@ async function exportOne(
     packagedAssemblies: packaged,
     artifacts,
   };
+}
+
+/**
+ * Clear-text secrets never reach the store (RELIABILITY promise 7): added binding files keep their passwords inside the
+ * MSI and configuration files carry connection strings. Mask them and re-pack the MSI; record where, never what.
+ */
+async function redactPackage(application: string, artifact: string, pkg: ApplicationPackage, msiPath: string, redactions: ManifestRedaction[], reporter: Reporter): Promise<ApplicationPackage> {
+  let changed = false;
+  const resources = pkg.resources.map((resource) => ({
+    type: resource.type,
+    luid: resource.luid,
+    properties: resource.properties,
+    files: resource.files.map((file) => {
+      if (file.path.toLowerCase().endsWith('.dll')) return { name: file.path, bytes: file.bytes };
+      const redacted = redactSecrets(file.bytes, file.path);
+      if (redacted === undefined) return { name: file.path, bytes: file.bytes };
+      changed = true;
+      for (const r of redacted.redactions) redactions.push({ application, artifact, file: file.path, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }) });
+      return { name: file.path, bytes: redacted.bytes };
+    }),
+  }));
+  if (!changed) return pkg;
+  reporter.log('warning', `${application}: clear-text passwords in the MSI's resources were masked before storing it (see the manifest's redactions).`);
+  const description = pkg.adf.properties['ApplicationDescription'] ?? '';
+  const bytes = buildApplicationPackage({
+    application,
+    description,
+    author: pkg.summary.author,
+    revision: pkg.summary.revision,
+    productCode: pkg.properties['ProductCode'] ?? pkg.summary.revision,
+    createdAt: pkg.summary.created ?? new Date(0),
+    references: pkg.adf.references.filter((r) => r !== 'BizTalk.System'),
+    resources,
+  });
+  await fs.writeFile(msiPath, bytes);
+  return readApplicationPackage(bytes, artifact);
+}
+
+async function redactFile(application: string, artifact: string, file: string, redactions: ManifestRedaction[]): Promise<void> {
+  const redacted = redactSecrets(new Uint8Array(await fs.readFile(file)), artifact);
+  if (redacted === undefined) return;
+  for (const r of redacted.redactions) redactions.push({ application, artifact, file: artifact, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }) });
+  await fs.writeFile(file, redacted.bytes);
 }
 
 /** The MSI must hold every resource the group listed (the ADF is its table of contents). */

@@ -269,3 +269,41 @@ test('extra paths are stored with the set (--include-path)', async (t) => {
   t.deepEqual(manifest.extras.map((e) => e.name), [file.split('/').pop()]);
   t.is(gacPath('/g', SAMPLE_ASSEMBLIES.helpers), '/g/GAC_MSIL/Contoso.Common.Helpers/v4.0_2.1.0.0__f1e2d3c4b5a69788/Contoso.Common.Helpers.dll');
 });
+
+test('canary secrets in an added binding file, a config file and a binding connection string reach no stored object and no output', async (t) => {
+  const canary = 'canary-secret-4f1d8e';
+  const group = await sampleGroup((s) => {
+    const billing = s.applications.find((a) => a.name === 'Contoso.Billing')!;
+    billing.resources.push({
+      type: 'System.BizTalk:BizTalkBinding',
+      luid: 'PROD/Contoso.Billing.BindingInfo.xml',
+      properties: { TargetEnvironment: 'PROD' },
+      files: [{ name: 'Contoso.Billing.PROD.BindingInfo.xml', text: billing.bindings!.replace(/Sftp-S3cret#2026/g, canary) }],
+    });
+    billing.resources.push({ type: 'System.BizTalk:File', luid: 'Contoso.Billing.Db.config', properties: {}, files: [{ name: 'Contoso.Billing.Db.config', text: `<connectionStrings><add name="db" connectionString="Server=sql01;Database=Billing;User Id=billing;Password=${canary};" /></connectionStrings>` }] });
+    const orders = s.applications.find((a) => a.name === 'Contoso.Orders')!;
+    orders.bindings = orders.bindings!.replace('&lt;FileMask vt=&quot;8&quot;&gt;', `&lt;ConnectionString vt=&quot;8&quot;&gt;Data Source=sql01;Pwd=${canary}&lt;/ConnectionString&gt;&lt;FileMask vt=&quot;8&quot;&gt;`);
+  });
+  const store = createMemoryStore();
+  const reporter = recordingReporter();
+  const manifest = (await exportBackup(group, store, exportOptions(), reporter)).manifest!;
+  const texts: string[] = [];
+  for (const object of await store.listObjects()) {
+    const bytes = await store.readObject(object.sha256);
+    texts.push(Buffer.from(bytes).toString('latin1'), Buffer.from(bytes).toString('utf8'));
+    if (bytes[0] === 0xd0 && bytes[1] === 0xcf) {
+      for (const resource of readApplicationPackage(bytes, 'x.msi').resources) for (const file of resource.files) texts.push(new TextDecoder().decode(file.bytes));
+    }
+  }
+  for (const text of texts) t.false(text.includes(canary));
+  t.false(JSON.stringify(reporter.lines).includes(canary));
+  t.false(JSON.stringify(manifest).includes(canary));
+  const kinds = manifest.redactions.map((r) => `${r.application}|${r.kind}`).sort();
+  t.true(kinds.includes('Contoso.Billing|BindingPassword'));
+  t.true(kinds.includes('Contoso.Billing|ConnectionStringPassword'));
+  t.true(kinds.includes('Contoso.Orders|ConnectionStringPassword'));
+  // the re-packed MSI still holds every resource
+  const billing = manifest.applications.find((a) => a.name === 'Contoso.Billing')!;
+  const pkg = readApplicationPackage(await store.readObject(billing.artifacts.find((a) => a.kind === 'msi')!.sha256), 'b.msi');
+  t.true(pkg.resources.some((r) => r.luid === 'PROD/Contoso.Billing.BindingInfo.xml'));
+});
