@@ -26,6 +26,7 @@ export interface InventoryDiff {
 export function diffInventory(current: readonly AppSnapshot[], last: Manifest | null): InventoryDiff {
   const previousByName = new Map((last?.applications ?? []).filter((a) => a.backupStatus !== 'Failed' || a.artifacts.length > 0).map((a) => [a.name.toLowerCase(), a] as const));
   const applications = current.map((snapshot): AppDiff => {
+    // References the back end cannot tell (BTSTask alone) are left out of the fingerprint rather than guessed.
     const references = snapshot.info.references ?? [];
     const fingerprint = fingerprintApplication({ references, resources: snapshot.resources, bindingsFingerprint: snapshot.bindingsFingerprint });
     const previous = previousByName.get(snapshot.info.name.toLowerCase());
@@ -34,7 +35,7 @@ export function diffInventory(current: readonly AppSnapshot[], last: Manifest | 
       return { name: snapshot.info.name, change: 'Unchanged', fingerprint, reasons: [], previous };
     }
     const reasons = [
-      ...diffReferences(previous.references, references),
+      ...(snapshot.info.references === null ? [] : diffReferences(previous.references, references)),
       ...diffResources(previous.resources, snapshot.resources),
       ...(previous.bindingsFingerprint === snapshot.bindingsFingerprint ? [] : diffBindings(previous.bindings, snapshot.bindings)),
     ];

@@ -19,6 +19,8 @@ export interface SkippedApplication {
 /**
  * Which applications a backup covers: never BizTalk.System, not the default application while it is empty,
  * then -Name / -ExcludeName. A literal -Name that matches nothing is an error (a typo must not back up nothing).
+ * When the back end cannot tell which application is the default (BTSTask alone marks none), every empty
+ * application is skipped: the default is then one of them.
  */
 export function selectApplications(
   applications: readonly ApplicationInfo[],
@@ -35,10 +37,12 @@ export function selectApplications(
   const skipped: SkippedApplication[] = [];
   const wanted = new Set(filterNames(applications, (a) => a.name, options.include, options.exclude).map((a) => a.name));
   const selected: ApplicationInfo[] = [];
+  const defaultKnown = applications.some((a) => a.isDefault);
   for (const app of applications) {
     if (app.isSystem) skipped.push({ application: app.name, reason: 'BizTalk.System is part of BizTalk itself and is never exported' });
     else if (!wanted.has(app.name)) skipped.push({ application: app.name, reason: 'excluded by -Name/-ExcludeName' });
     else if (app.isDefault && isEmpty(app.name)) skipped.push({ application: app.name, reason: 'the default application is empty' });
+    else if (!defaultKnown && isEmpty(app.name)) skipped.push({ application: app.name, reason: 'the application is empty (the back end cannot tell which application is the default)' });
     else selected.push(app);
   }
   return { selected, skipped };
@@ -67,7 +71,9 @@ export interface BackupPlan {
 export function planBackup(snapshots: readonly AppSnapshot[], last: Manifest | null, options: { full: boolean; skipped: SkippedApplication[]; appliesToAll: boolean }): BackupPlan {
   const diff = diffInventory(snapshots, last);
   const byName = new Map(diff.applications.map((d) => [d.name, d] as const));
-  const ordered = orderByReferences(snapshots.map((s) => ({ name: s.info.name, references: s.info.references ?? [] })));
+  // Unknown references (BTSTask alone) are taken from the last backup's ADF for ordering only.
+  const lastReferences = (name: string): string[] => last?.applications.find((a) => a.name.toLowerCase() === name.toLowerCase())?.references ?? [];
+  const ordered = orderByReferences(snapshots.map((s) => ({ name: s.info.name, references: s.info.references ?? lastReferences(s.info.name) })));
   const steps = ordered.map((node): BackupStep => {
     const d = byName.get(node.name);
     if (d === undefined) throw new Error(`diff lost ${node.name}`);

@@ -46,6 +46,8 @@ export interface ExportOutcome {
   manifest?: Manifest;
   /** False when nothing changed since the last set, which stays the current one. */
   committed: boolean;
+  /** What this run did per application (the manifest of an uncommitted run is the previous one). */
+  statuses: { application: string; backupStatus: 'Exported' | 'Unchanged' | 'Failed' }[];
   exitCode: number;
 }
 
@@ -97,9 +99,12 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
       resourcesByApp.set(name, listed);
       return listed;
     };
-    const defaultApp = applications.find((a) => a.isDefault);
-    const defaultIsEmpty = defaultApp === undefined ? true : (await resourcesOf(defaultApp.name)).length === 0;
-    const { selected, skipped } = selectApplications(applications, { include: options.include, exclude: options.exclude }, () => defaultIsEmpty);
+    // Emptiness decides only for the default application, or for any application when no default is marked.
+    const emptiness = new Map<string, boolean>();
+    for (const app of applications.filter((a) => !a.isSystem && (a.isDefault || !applications.some((b) => b.isDefault)))) {
+      emptiness.set(app.name, (await resourcesOf(app.name)).length === 0);
+    }
+    const { selected, skipped } = selectApplications(applications, { include: options.include, exclude: options.exclude }, (name) => emptiness.get(name) === true);
     const failures: ManifestFailure[] = [];
     const inventoried: Inventoried[] = [];
     for (const [index, info] of selected.entries()) {
@@ -115,7 +120,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
           resources,
           bindingsFile,
           bindingsXml,
-          snapshot: { info: { ...info, references: info.references ?? last?.applications.find((a) => a.name === info.name)?.references ?? [] }, resources, bindingsFingerprint: normalized.fingerprint, bindings: normalized.summary },
+          snapshot: { info, resources, bindingsFingerprint: normalized.fingerprint, bindings: normalized.summary },
         });
       } catch (error) {
         failures.push(recordFailure(info.name, error, reporter));
@@ -128,7 +133,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
       last,
       { full: options.full, skipped, appliesToAll: options.include.length === 0 && options.exclude.length === 0 },
     );
-    if (options.dryRun) return { plan, committed: false, exitCode: failures.length > 0 ? 3 : 0 };
+    if (options.dryRun) return { plan, committed: false, statuses: [], exitCode: failures.length > 0 ? 3 : 0 };
 
     // Execute the plan.
     const activeLock = lock;
@@ -186,9 +191,11 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
       manifestApps.length === last.applications.length &&
       extras.every((e) => last.extras.some((x) => x.sha256 === e.sha256 && x.name === e.name)) &&
       extras.length === last.extras.length;
+    const statuses = manifestApps.map((a) => ({ application: a.name, backupStatus: a.backupStatus }));
+    for (const failure of failures) if (!statuses.some((x) => x.application === failure.application)) statuses.push({ application: failure.application, backupStatus: 'Failed' });
     if (nothingChanged) {
       reporter.log('info', `Nothing changed since set ${last.setId}; it stays the current backup.`);
-      return { plan, manifest: last, committed: false, exitCode: 0 };
+      return { plan, manifest: last, committed: false, statuses, exitCode: 0 };
     }
     const ordered = orderByReferences(manifestApps);
     const manifest: Manifest = {
@@ -208,7 +215,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
       redactions,
     };
     await store.commitSet(setId, new TextEncoder().encode(serializeManifest(manifest)), activeLock);
-    return { plan, manifest, committed: true, exitCode: failures.length > 0 ? 3 : 0 };
+    return { plan, manifest, committed: true, statuses, exitCode: failures.length > 0 ? 3 : 0 };
   } finally {
     if (lock !== undefined) await lock.release().catch(() => undefined);
     await fs.rm(staging, { recursive: true, force: true });

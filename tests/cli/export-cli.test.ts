@@ -163,3 +163,33 @@ test('inventory lists the sample group with its references', async (t) => {
   t.like(apps.find((a) => a['name'] === 'Contoso.Billing'), { references: ['Contoso.Orders', 'Contoso.Shared'], source: 'simulator' });
   t.like(run.out[run.out.length - 1], { type: 'summary', command: 'inventory', exitCode: 0 });
 });
+
+test('the real BTSTask adapter, driven against the BTSTask emulator, backs up the same applications in the same import order', async (t) => {
+  const dir = await makeTempDir('cli-btstask');
+  const state = path.join(dir, 'group', 'state.json');
+  t.is((await runCli(['simulator-init', '--state', state])).exitCode, 0);
+  const env = { BIZTALKBACKUP_SIM_STATE: state, BIZTALKBACKUP_GAC_ROOT: `${state}.gac` };
+  const emulator = path.join('dist', 'src', 'adapters', 'simulator', 'btstask-emulator.js');
+  const viaBtsTask = await runCli(['export', '--btstask', emulator, '--store', path.join(dir, 'a'), '--json'], { env });
+  t.is(viaBtsTask.exitCode, 0, viaBtsTask.stderr);
+  const viaSimulator = await runCli(['export', '--simulator-state', state, '--store', path.join(dir, 'b'), '--json']);
+  t.is(viaSimulator.exitCode, 0, viaSimulator.stderr);
+  const manifestOf = async (run: typeof viaBtsTask, store: string) => JSON.parse(await readFile(path.join(dir, store, 'sets', `${String(run.out[run.out.length - 1]!['setId'])}.json`), 'utf8')) as { importOrder: string[]; applications: { name: string; references: string[]; artifacts: { kind: string; name: string }[] }[] };
+  const a = await manifestOf(viaBtsTask, 'a');
+  const b = await manifestOf(viaSimulator, 'b');
+  t.deepEqual(a.importOrder, b.importOrder);
+  t.deepEqual(a.applications.map((x) => [x.name, x.references, x.artifacts.map((f) => f.kind)]), b.applications.map((x) => [x.name, x.references, x.artifacts.map((f) => f.kind)]));
+  // a second run through BTSTask finds nothing changed
+  const again = await runCli(['export', '--btstask', emulator, '--store', path.join(dir, 'a'), '--json'], { env });
+  t.like(again.out[again.out.length - 1], { type: 'summary', exitCode: 0, committed: false, counts: { exported: 0, unchanged: 5 } });
+});
+
+test('a BTSTask failure for one application, injected through the environment, is exit 3 with E_BTSTASK_FAILED and its Error: lines', async (t) => {
+  const dir = await makeTempDir('cli-fault');
+  const faults = JSON.stringify([{ command: 'ExportApp', application: 'Contoso.Billing', errors: ['Failed to export application "Contoso.Billing".', 'The system cannot find the file specified.'] }]);
+  const run = await runCli(['export', '--simulator', '--store', path.join(dir, 's'), '--json'], { env: { BIZTALKBACKUP_SIM_FAULTS: faults } });
+  t.is(run.exitCode, 3);
+  t.like(run.out[run.out.length - 1], { type: 'summary', exitCode: 3, counts: { exported: 4, failed: 1 } });
+  t.like(run.out.find((l) => l['kind'] === 'BackupApplication' && l['name'] === 'Contoso.Billing'), { backupStatus: 'Failed' });
+  t.true(run.err.some((l) => l['type'] === 'log' && String(l['message']).includes('Contoso.Billing')));
+});

@@ -98,7 +98,7 @@ export class SimulatedGroup implements BizTalkGroup {
   }
 
   faultsFor(command: string, application: string | undefined): SimulatedFault[] {
-    return (this.state.faults ?? []).filter(
+    return [...(this.state.faults ?? []), ...environmentFaults()].filter(
       (fault) => (fault.command === '*' || fault.command.toLowerCase() === command.toLowerCase()) && (fault.application === undefined || fault.application === application),
     );
   }
@@ -254,6 +254,25 @@ export class SimulatedGroup implements BizTalkGroup {
     }
     this.gacWritten = true;
   }
+}
+
+/**
+ * Faults can also come from the environment (`BIZTALKBACKUP_SIM_FAULTS`, a JSON array of SimulatedFault), so a
+ * demo or a test can make the embedded sample group misbehave without a state file.
+ */
+function environmentFaults(): SimulatedFault[] {
+  const text = process.env['BIZTALKBACKUP_SIM_FAULTS'];
+  if (text === undefined || text.trim() === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new BtsBackupError('E_USAGE', 'BIZTALKBACKUP_SIM_FAULTS is not JSON.', { target: 'BIZTALKBACKUP_SIM_FAULTS', cause, hint: 'Set it to a JSON array such as [{"command":"ExportApp","application":"Contoso.Billing","errors":["Access denied."]}].' });
+  }
+  if (!Array.isArray(value) || !value.every((f) => typeof f === 'object' && f !== null && typeof (f as { command?: unknown }).command === 'string')) {
+    throw new BtsBackupError('E_USAGE', 'BIZTALKBACKUP_SIM_FAULTS must be a JSON array of faults, each with a "command".', { target: 'BIZTALKBACKUP_SIM_FAULTS', hint: 'See SimulatedFault in src/adapters/simulator/group-state.ts.' });
+  }
+  return value as SimulatedFault[];
 }
 
 function emptyBindings(application: string): string {

@@ -49,9 +49,9 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
   const manifest = outcome.manifest;
   const apps = out.collected('BackupApplication');
   const counts = {
-    exported: manifest?.applications.filter((a) => a.backupStatus === 'Exported').length ?? 0,
-    unchanged: manifest?.applications.filter((a) => a.backupStatus === 'Unchanged').length ?? 0,
-    failed: manifest?.failures.length ?? 0,
+    exported: outcome.statuses.filter((a) => a.backupStatus === 'Exported').length,
+    unchanged: outcome.statuses.filter((a) => a.backupStatus === 'Unchanged').length,
+    failed: outcome.statuses.filter((a) => a.backupStatus === 'Failed').length,
     skipped: outcome.plan.skipped.length,
     warnings: manifest?.warnings.length ?? 0,
   };
