@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import type { GroupOptions } from './context.js';
 import type { Output } from './output.js';
 
 /**
@@ -22,7 +23,9 @@ export function groupOptions<T>(y: Argv<T>): Argv<T> {
     .option('server', { type: 'string', describe: 'SQL Server instance of BizTalkMgmtDb' })
     .option('database', { type: 'string', describe: 'Management database name (default BizTalkMgmtDb)' })
     .option('btstask', { type: 'string', describe: 'Path of BTSTask.exe' })
-    .option('btstask-timeout', { type: 'number', describe: 'Seconds before a BTSTask call is killed', default: 3600 });
+    .option('btstask-timeout', { type: 'number', describe: 'Seconds before a BTSTask call is killed', default: 3600 })
+    .option('catalog', { choices: ['auto', 'explorerom', 'btstask'] as const, describe: 'Where application facts come from on a real group', default: 'auto' })
+    .option('explorerom', { type: 'string', describe: 'Path of Microsoft.BizTalk.ExplorerOM.dll' });
 }
 
 export function nameOptions<T>(y: Argv<T>): Argv<T> {
@@ -31,8 +34,10 @@ export function nameOptions<T>(y: Argv<T>): Argv<T> {
     .option('exclude-name', { type: 'string', array: true, describe: 'Applications to leave out (wildcards)' });
 }
 
-export function groupArgs(a: Record<string, unknown>): { simulator?: boolean; simulatorState?: string; server?: string; database?: string; btstask?: string; btstaskTimeout?: number } {
+export function groupArgs(a: Record<string, unknown>): GroupOptions {
   return {
+    ...(a['catalog'] === 'explorerom' || a['catalog'] === 'btstask' || a['catalog'] === 'auto' ? { catalog: a['catalog'] } : {}),
+    ...(typeof a['explorerom'] === 'string' ? { explorerom: a['explorerom'] } : {}),
     ...(a['simulator'] === true ? { simulator: true } : {}),
     ...(typeof a['simulatorState'] === 'string' ? { simulatorState: a['simulatorState'] } : {}),
     ...(typeof a['server'] === 'string' ? { server: a['server'] } : {}),

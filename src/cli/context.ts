@@ -17,6 +17,10 @@ export interface GroupOptions {
   database?: string;
   btstask?: string;
   btstaskTimeout?: number;
+  /** Where application facts come from on a real group: auto (best available), explorerom, btstask. */
+  catalog?: 'auto' | 'explorerom' | 'btstask';
+  /** Path of Microsoft.BizTalk.ExplorerOM.dll when it is not where BizTalk installs it. */
+  explorerom?: string;
 }
 
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -45,12 +49,12 @@ export const randomHex = (): string => randomBytes(3).toString('hex');
  * Chooses the BizTalk back end: the simulated sample group (--simulator), a simulated group kept in a state file
  * (--simulator-state), or the real group through BTSTask (--btstask / --server, on a BizTalk server).
  */
-export async function openGroup(options: GroupOptions, log: (message: string) => void): Promise<BizTalkGroup> {
+export async function openGroup(options: GroupOptions, log: (message: string) => void, verbose: (message: string) => void = () => undefined): Promise<BizTalkGroup> {
   if (options.simulatorState !== undefined) {
     const state = path.resolve(options.simulatorState);
     return SimulatedGroup.fromFile(state, { gacRoot: `${state}.gac` });
   }
-  const wantsReal = options.btstask !== undefined || options.server !== undefined || options.database !== undefined;
+  const wantsReal = options.btstask !== undefined || options.server !== undefined || options.database !== undefined || options.explorerom !== undefined;
   if (options.simulator === true || (!wantsReal && process.platform !== 'win32')) {
     if (options.simulator !== true) log('No BizTalk Server on this machine: using the embedded simulated sample group (--simulator).');
     const state = createSampleGroupState();
@@ -59,7 +63,7 @@ export async function openGroup(options: GroupOptions, log: (message: string) =>
     return new SimulatedGroup(state, { gacRoot: path.join(os.tmpdir(), `btsbackup-simulator-gac-${tag}`) });
   }
   const { openBtsTaskGroup } = await import('./open-btstask-group.js');
-  return openBtsTaskGroup(options);
+  return openBtsTaskGroup(options, (level, message) => (level === 'verbose' ? verbose(message) : log(message)));
 }
 
 /** Opens a store; `mustExist` makes a missing store E_STORE_MISSING (every command but export). */

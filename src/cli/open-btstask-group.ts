@@ -1,24 +1,60 @@
 import path from 'node:path';
+import { CompositeGroup } from '../adapters/composite-group.js';
 import { BtsTaskGroup } from '../adapters/btstask/btstask-group.js';
 import { ProcessRunner } from '../adapters/btstask/btstask-runner.js';
 import { findBtsTask } from '../adapters/btstask/find-btstask.js';
+import { chooseCatalog, defaultEdgeOptions } from '../adapters/explorerom/catalog-probe.js';
+import type { EdgeBridgeOptions } from '../adapters/explorerom/edge-invoker.js';
+import { BtsBackupError } from '../errors/index.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { GroupOptions } from './context.js';
 
 /**
- * The real back end: BTSTask.exe, found in the BizTalk install folder or named with --btstask. A `.js` path runs
- * under node: that is how the BTSTask emulator stands in for BTSTask.exe off Windows.
+ * The real group: BTSTask.exe for resources and exports (found in the BizTalk install folder or named with --btstask;
+ * a `.js` path runs under node, which is how the BTSTask emulator stands in off Windows), and the best catalog the
+ * machine offers for applications, references and hosts: ExplorerOM in-process, ExplorerOM in a 32-bit helper, or
+ * BTSTask's ListApps as the last resort. `--catalog` pins one.
  */
-export async function openBtsTaskGroup(options: GroupOptions): Promise<BizTalkGroup> {
+export async function openBtsTaskGroup(options: GroupOptions, log: (level: 'verbose' | 'info' | 'warning', message: string) => void): Promise<BizTalkGroup> {
   const executable = await findBtsTask(options.btstask === undefined ? {} : { explicitPath: options.btstask });
   const timeoutMs = (options.btstaskTimeout ?? 3600) * 1000;
   const runner = /\.m?js$/i.test(executable)
     ? new ProcessRunner({ command: process.execPath, prefixArgs: [path.resolve(executable)], timeoutMs })
     : new ProcessRunner({ command: executable, timeoutMs });
-  return new BtsTaskGroup({
+  const env = process.env;
+  const deployment = new BtsTaskGroup({
     runner,
     ...(options.server === undefined ? {} : { server: options.server }),
     ...(options.database === undefined ? {} : { database: options.database }),
-    ...(process.env['BIZTALKBACKUP_GAC_ROOT'] === undefined ? {} : { gacRoot: process.env['BIZTALKBACKUP_GAC_ROOT'] }),
+    ...(env['BIZTALKBACKUP_GAC_ROOT'] === undefined ? {} : { gacRoot: env['BIZTALKBACKUP_GAC_ROOT'] }),
   });
+  const wanted = options.catalog ?? 'auto';
+  if (wanted === 'btstask') return deployment;
+  const edge: EdgeBridgeOptions = {
+    ...defaultEdgeOptions(),
+    ...(options.explorerom === undefined ? {} : { explorerOmPath: options.explorerom }),
+    ...(env['BIZTALKBACKUP_EDGE_ASSEMBLY'] === undefined ? {} : { assemblyFile: env['BIZTALKBACKUP_EDGE_ASSEMBLY'] }),
+    ...(env['BIZTALKBACKUP_EDGE_APP_ROOT'] === undefined ? {} : { appRoot: env['BIZTALKBACKUP_EDGE_APP_ROOT'] }),
+  };
+  // Off Windows, ExplorerOM can only be a stand-in named explicitly: do not spend a probe on it otherwise.
+  const tryExplorerOm = wanted === 'explorerom' || process.platform === 'win32' || edge.explorerOmPath !== undefined;
+  const choice = await chooseCatalog({
+    server: options.server ?? '.',
+    database: options.database ?? 'BizTalkMgmtDb',
+    ...(env['BIZTALKBACKUP_MGMT_CONNECTION_STRING'] === undefined ? {} : { connectionString: env['BIZTALKBACKUP_MGMT_CONNECTION_STRING'] }),
+    edge: tryExplorerOm ? edge : false,
+    ...(tryExplorerOm ? {} : { helper: false as const }),
+    fallback: () => deployment,
+  });
+  for (const attempt of choice.attempts.filter((a) => !a.ok)) {
+    log('verbose', `Catalog ${attempt.source} unavailable: ${attempt.error?.code ?? ''} ${attempt.error?.message ?? ''}${attempt.error?.hint === undefined ? '' : ` (${attempt.error.hint})`}`);
+  }
+  if (wanted === 'explorerom' && !choice.source.startsWith('explorerom')) {
+    const first = choice.attempts.find((a) => !a.ok)?.error;
+    throw new BtsBackupError('E_EXPLOREROM_UNAVAILABLE', `ExplorerOM could not be used: ${first?.message ?? 'no attempt succeeded'}`, {
+      hint: first?.hint ?? 'Install the BizTalk administration tools, or use --catalog btstask.',
+      details: { attempts: choice.attempts },
+    });
+  }
+  return choice.catalog === deployment ? deployment : new CompositeGroup(choice.catalog, deployment);
 }

@@ -17,7 +17,7 @@ export interface ExportArgs extends GroupOptions {
 
 export async function runExport(args: ExportArgs, out: Output): Promise<number> {
   const store = await openStore(args.store, false);
-  const group = await openGroup(args, (m) => out.log('info', m));
+  const group = await openGroup(args, (m) => out.log('info', m), (m) => out.log('verbose', m));
   const outcome = await exportBackup(
     group,
     store,

@@ -10,7 +10,7 @@ export interface InventoryArgs extends GroupOptions {
 
 /** Lists the group's applications with their resources and references. */
 export async function runInventory(args: InventoryArgs, out: Output): Promise<number> {
-  const group = await openGroup(args, (m) => out.log('info', m));
+  const group = await openGroup(args, (m) => out.log('info', m), (m) => out.log('verbose', m));
   const info = await group.describeGroup();
   const applications = await group.listApplications();
   const missing = unmatchedLiterals(applications.map((a) => a.name), args.name);

@@ -1,0 +1,43 @@
+import type { BizTalkCatalog, BizTalkDeployment, BizTalkGroup, OperationOutcome, ResourceRef } from '../ports/biztalk-group.js';
+import type { AdapterHandlerInfo, ApplicationInfo, GroupInfo, HostInfo, ResourceInfo } from '../core/model.js';
+
+/**
+ * A group whose facts come from one back end (ExplorerOM, or BTSTask's ListApps as a fallback) and whose
+ * deployment work goes to another (BTSTask). `source` names both, e.g. `explorerom+btstask`.
+ */
+export class CompositeGroup implements BizTalkGroup {
+  readonly source: string;
+  private readonly catalog: BizTalkCatalog;
+  private readonly deployment: BizTalkDeployment;
+
+  constructor(catalog: BizTalkCatalog, deployment: BizTalkDeployment & { source: string }) {
+    this.catalog = catalog;
+    this.deployment = deployment;
+    this.source = catalog.source === deployment.source ? catalog.source : `${catalog.source}+${deployment.source}`;
+  }
+
+  async describeGroup(): Promise<GroupInfo> {
+    return { ...(await this.catalog.describeGroup()), source: this.source };
+  }
+  listApplications(): Promise<ApplicationInfo[]> {
+    return this.catalog.listApplications();
+  }
+  listHosts(): Promise<HostInfo[]> {
+    return this.catalog.listHosts();
+  }
+  listAdapterHandlers(): Promise<AdapterHandlerInfo[]> {
+    return this.catalog.listAdapterHandlers();
+  }
+  listResources(application: string): Promise<ResourceInfo[]> {
+    return this.deployment.listResources(application);
+  }
+  exportApplication(application: string, packagePath: string, resources?: ResourceRef[]): Promise<OperationOutcome> {
+    return this.deployment.exportApplication(application, packagePath, resources);
+  }
+  exportBindings(application: string, destinationPath: string): Promise<OperationOutcome> {
+    return this.deployment.exportBindings(application, destinationPath);
+  }
+  locateAssembly(fullName: string): Promise<string | undefined> {
+    return this.deployment.locateAssembly(fullName);
+  }
+}

@@ -1,0 +1,63 @@
+import test from 'ava';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { makeTempDir, repoRoot, runCli } from '../support/cli.js';
+
+// The real back ends wired by the CLI: BTSTask (the emulator stands in for BTSTask.exe) for exports, and ExplorerOM
+// in-process through edge-js (the .NET stand-in built by tests/setup/50-explorerom.sh) for the catalog.
+const bridge = path.join(repoRoot, '.cache', 'explorerom', 'bridge');
+const emulator = path.join('dist', 'src', 'adapters', 'simulator', 'btstask-emulator.js');
+
+async function realGroup(): Promise<{ dir: string; env: Record<string, string>; explorerom: string }> {
+  if (!existsSync(path.join(bridge, 'Microsoft.BizTalk.ExplorerOM.dll'))) throw new Error('The ExplorerOM stand-in is missing: run `bash tests/setup.sh`.');
+  const dir = await makeTempDir('cli-real');
+  const state = path.join(dir, 'group', 'state.json');
+  const init = await runCli(['simulator-init', '--state', state]);
+  if (init.exitCode !== 0) throw new Error(init.stderr);
+  return {
+    dir,
+    explorerom: path.join(bridge, 'Microsoft.BizTalk.ExplorerOM.dll'),
+    env: {
+      BIZTALKBACKUP_SIM_STATE: state,
+      BIZTALKBACKUP_GAC_ROOT: `${state}.gac`,
+      BIZTALKBACKUP_EDGE_ASSEMBLY: path.join(bridge, 'BizTalkBackup.ExplorerOmBridge.dll'),
+      BIZTALKBACKUP_EDGE_APP_ROOT: bridge,
+      BIZTALKBACKUP_MGMT_CONNECTION_STRING: `Server=SQLBTS01;Database=BizTalkMgmtDb;Integrated Security=SSPI;StandInState=${state}`,
+    },
+  };
+}
+
+test('inventory reads applications and references through ExplorerOM and resources through BTSTask', async (t) => {
+  const { env, explorerom } = await realGroup();
+  const run = await runCli(['inventory', '--btstask', emulator, '--explorerom', explorerom, '--json'], { env, timeoutMs: 120_000 });
+  t.is(run.exitCode, 0, run.stderr);
+  t.like(run.out[run.out.length - 1], { type: 'summary', source: 'explorerom+btstask' });
+  const billing = run.out.find((l) => l['name'] === 'Contoso.Billing')!;
+  t.deepEqual(billing['references'], ['Contoso.Orders', 'Contoso.Shared']);
+  t.is(billing['resourceCount'], 5);
+  t.like(run.out.find((l) => l['name'] === 'BizTalk Application 1'), { isDefault: true });
+});
+
+test('export through ExplorerOM + BTSTask backs up the sample group in dependency order', async (t) => {
+  const { dir, env, explorerom } = await realGroup();
+  const run = await runCli(['export', '--btstask', emulator, '--explorerom', explorerom, '--store', path.join(dir, 'store'), '--json'], { env, timeoutMs: 120_000 });
+  t.is(run.exitCode, 0, run.stderr);
+  t.deepEqual(run.out.filter((l) => l['kind'] === 'BackupApplication').map((l) => l['name']), ['Contoso.Shared', 'Contoso.Orders', 'Contoso.Billing', 'Contoso.Portal', 'Zahlungsverkehr Süd']);
+});
+
+test('--catalog explorerom with no usable ExplorerOM is the typed E_EXPLOREROM_UNAVAILABLE with a hint', async (t) => {
+  const { env } = await realGroup();
+  const run = await runCli(['inventory', '--btstask', emulator, '--catalog', 'explorerom', '--explorerom', '/nonexistent/Microsoft.BizTalk.ExplorerOM.dll', '--json'], { env, timeoutMs: 120_000 });
+  t.is(run.exitCode, 1);
+  const error = run.err.find((l) => l['type'] === 'error')!;
+  t.is(error['code'], 'E_EXPLOREROM_UNAVAILABLE');
+  t.truthy(error['hint']);
+});
+
+test('--catalog auto falls back to BTSTask alone when ExplorerOM cannot load, and says so with --verbose', async (t) => {
+  const { env } = await realGroup();
+  const run = await runCli(['inventory', '--btstask', emulator, '--explorerom', '/nonexistent/Microsoft.BizTalk.ExplorerOM.dll', '--json', '--verbose'], { env, timeoutMs: 120_000 });
+  t.is(run.exitCode, 0, run.stderr);
+  t.like(run.out[run.out.length - 1], { type: 'summary', source: 'btstask' });
+  t.true(run.err.some((l) => l['type'] === 'log' && /Catalog explorerom unavailable: E_EXPLOREROM_UNAVAILABLE/.test(String(l['message']))));
+});
