@@ -2,10 +2,10 @@
 // Runs ava with its own reporter, then ends with one plain line "N passed, N failed[, N skipped]"
 // that any CI reader understands. The exit code is ava's.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const avaCli = require.resolve('ava/entrypoints/cli.mjs');
+// ava's package exports do not expose its CLI entry point: take it by path, as its bin link does.
+const avaCli = fileURLToPath(new URL('../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
 const child = spawn(process.execPath, [avaCli, ...process.argv.slice(2)], { stdio: ['inherit', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
 let text = '';
 child.stdout.on('data', (chunk) => {
