@@ -39,6 +39,7 @@ export const errorCodes = {
   E_SECRET_MISSING: { category: 'ObjectNotFound', exitCode: 1 },
   E_SECRETS_LOCKED: { category: 'AuthenticationError', exitCode: 1 },
   E_PARTIAL: { category: 'NotSpecified', exitCode: 3 },
+  E_INSTALL_FAILED: { category: 'InvalidOperation', exitCode: 1 },
   E_OUTPUT_TRUNCATED: { category: 'InvalidResult', exitCode: 1 },
   E_NODE_VERSION: { category: 'ResourceUnavailable', exitCode: 1 },
   E_INTERRUPTED: { category: 'OperationStopped', exitCode: 130 },

@@ -9,7 +9,7 @@ import { findUnpackagedReferences } from '../core/harvest-dependencies.js';
 import { MANIFEST_SCHEMA_VERSION, parseManifest, serializeManifest, type ArtifactRef, type Manifest, type ManifestApplication, type ManifestFailure, type ManifestRedaction, type ManifestWarning } from '../core/manifest.js';
 import { ResourceType, type ApplicationInfo, type AssemblyIdentity, type GroupInfo, type ResourceInfo } from '../core/model.js';
 import { orderByReferences } from '../core/order-applications.js';
-import { planBackup, selectApplications, type BackupPlan, type BackupStep } from '../core/plan-backup.js';
+import { planBackup, selectApplications, type BackupPlan, type BackupStep, type SkippedApplication } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { readAssembly } from '../adapters/dotnet/assembly-reader.js';
@@ -51,7 +51,7 @@ export interface ExportOutcome {
   exitCode: number;
 }
 
-interface Inventoried {
+export interface Inventoried {
   info: ApplicationInfo;
   resources: ResourceInfo[];
   bindingsFile: string;
@@ -62,6 +62,78 @@ interface Inventoried {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const assemblyKey = (fullName: string): string => formatAssemblyName(parseAssemblyName(fullName)).toLowerCase();
 const isAssemblyResource = (r: { type: string }): boolean => r.type === ResourceType.BizTalkAssembly || r.type === ResourceType.Assembly;
+
+export interface GroupInventory {
+  /** Every application of the group, BizTalk.System included. */
+  applications: ApplicationInfo[];
+  /** ListApp, cached: each application is listed once per run. */
+  resourcesOf: (name: string) => Promise<ResourceInfo[]>;
+  skipped: SkippedApplication[];
+  /** Applications whose inventory failed (the others go on). */
+  failures: ManifestFailure[];
+  inventoried: Inventoried[];
+}
+
+/**
+ * The inventory export and compare share: ListApps, then per selected application ListApp and ExportBindings
+ * (into `staging`), normalised into the snapshot the diff compares.
+ */
+export async function inventoryGroup(group: BizTalkGroup, selection: { include: string[]; exclude: string[] }, staging: string, reporter: Reporter): Promise<GroupInventory> {
+  // Inventory.
+  reporter.progress('Inventory', 'Listing applications', 0, 1);
+  const applications = await group.listApplications();
+  const resourcesByApp = new Map<string, ResourceInfo[]>();
+  const resourcesOf = async (name: string): Promise<ResourceInfo[]> => {
+    const cached = resourcesByApp.get(name);
+    if (cached !== undefined) return cached;
+    const listed = await group.listResources(name);
+    resourcesByApp.set(name, listed);
+    return listed;
+  };
+  // Emptiness decides only for the default application, or for any application when no default is marked.
+  const emptiness = new Map<string, boolean>();
+  for (const app of applications.filter((a) => !a.isSystem && (a.isDefault || !applications.some((b) => b.isDefault)))) {
+    emptiness.set(app.name, (await resourcesOf(app.name)).length === 0);
+  }
+  const { selected, skipped } = selectApplications(applications, selection, (name) => emptiness.get(name) === true);
+  const failures: ManifestFailure[] = [];
+  const inventoried: Inventoried[] = [];
+  // BizTalk names are case-insensitive: two names differing only by case cannot be told apart by ExportApp, and
+  // would collide on Windows. The first is backed up, the others are reported (never silently dropped).
+  const firstByCase = new Map<string, string>();
+  for (const [index, info] of selected.entries()) {
+    reporter.progress('Inventory', info.name, index, selected.length);
+    const first = firstByCase.get(info.name.toLowerCase());
+    if (first !== undefined) {
+      const collision = new BtsBackupError('E_INVALID_NAME', `The application "${info.name}" differs from "${first}" only by case; BizTalk cannot tell them apart, so only "${first}" is backed up.`, {
+        target: info.name,
+        hint: 'Rename one of the applications in the BizTalk Administration console.',
+        details: { collidesWith: first },
+      });
+      failures.push(recordFailure(info.name, collision, reporter));
+      continue;
+    }
+    firstByCase.set(info.name.toLowerCase(), info.name);
+    try {
+      const resources = await resourcesOf(info.name);
+      const bindingsFile = path.join(staging, `${index}-${safeFileName(info.name)}.bindings.xml`);
+      await group.exportBindings(info.name, bindingsFile);
+      const bindingsXml = await fs.readFile(bindingsFile, 'utf8');
+      const normalized = normalizeBindings(bindingsXml, `bindings of ${info.name}`);
+      inventoried.push({
+        info,
+        resources,
+        bindingsFile,
+        bindingsXml,
+        snapshot: { info, resources, bindingsFingerprint: normalized.fingerprint, bindings: normalized.summary },
+      });
+    } catch (error) {
+      failures.push(recordFailure(info.name, error, reporter));
+    }
+  }
+  reporter.completed('Inventory');
+  return { applications, resourcesOf, skipped, failures, inventoried };
+}
 
 /** Reads the newest committed manifest. A corrupt one is an error, never "no previous backup". */
 export async function readLatestManifest(store: BackupStore): Promise<Manifest | null> {
@@ -88,45 +160,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
     const last = (await store.exists()) ? await readLatestManifest(store) : null;
     const groupInfo = await group.describeGroup();
 
-    // Inventory.
-    reporter.progress('Inventory', 'Listing applications', 0, 1);
-    const applications = await group.listApplications();
-    const resourcesByApp = new Map<string, ResourceInfo[]>();
-    const resourcesOf = async (name: string): Promise<ResourceInfo[]> => {
-      const cached = resourcesByApp.get(name);
-      if (cached !== undefined) return cached;
-      const listed = await group.listResources(name);
-      resourcesByApp.set(name, listed);
-      return listed;
-    };
-    // Emptiness decides only for the default application, or for any application when no default is marked.
-    const emptiness = new Map<string, boolean>();
-    for (const app of applications.filter((a) => !a.isSystem && (a.isDefault || !applications.some((b) => b.isDefault)))) {
-      emptiness.set(app.name, (await resourcesOf(app.name)).length === 0);
-    }
-    const { selected, skipped } = selectApplications(applications, { include: options.include, exclude: options.exclude }, (name) => emptiness.get(name) === true);
-    const failures: ManifestFailure[] = [];
-    const inventoried: Inventoried[] = [];
-    for (const [index, info] of selected.entries()) {
-      reporter.progress('Inventory', info.name, index, selected.length);
-      try {
-        const resources = await resourcesOf(info.name);
-        const bindingsFile = path.join(staging, `${index}-${safeFileName(info.name)}.bindings.xml`);
-        await group.exportBindings(info.name, bindingsFile);
-        const bindingsXml = await fs.readFile(bindingsFile, 'utf8');
-        const normalized = normalizeBindings(bindingsXml, `bindings of ${info.name}`);
-        inventoried.push({
-          info,
-          resources,
-          bindingsFile,
-          bindingsXml,
-          snapshot: { info, resources, bindingsFingerprint: normalized.fingerprint, bindings: normalized.summary },
-        });
-      } catch (error) {
-        failures.push(recordFailure(info.name, error, reporter));
-      }
-    }
-    reporter.completed('Inventory');
+    const { applications, resourcesOf, skipped, failures, inventoried } = await inventoryGroup(group, { include: options.include, exclude: options.exclude }, staging, reporter);
 
     const plan = planBackup(
       inventoried.map((i) => i.snapshot),

@@ -293,7 +293,8 @@ function resourceProperties(resource: PackageResource, kind: string, cabinet: st
     );
   } else if (kind === 'BizTalkBinding') {
     defaults.push(['FullName', leaf]);
-  } else {
+  } else if (kind !== 'Rules' && kind !== 'Bam' && kind !== 'Certificate') {
+    // Policies, BAM definitions and certificates go to the rule store, the BAM database and the certificate store: no file location.
     defaults.push(['SourceLocation', `%BTAD_InstallDir%\\${leaf}`], ['DestinationLocation', `%BTAD_InstallDir%\\${leaf}`]);
   }
   defaults.push(['ShortCabinetName', cabinet]);

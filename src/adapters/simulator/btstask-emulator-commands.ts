@@ -4,6 +4,8 @@ import { ResourceType } from '../../core/model.js';
 import { BtsBackupError } from '../../errors/index.js';
 import type { ResourceRef } from '../../ports/biztalk-group.js';
 import { readApplicationPackage } from '../msi/application-package.js';
+import { decodeText } from '../xml/parse-xml.js';
+import { addApplication, importBindingsXml, importPackage, removeApplication } from './simulated-restore.js';
 import { buildResourceSpec, readResourceSpec } from '../btstask/resource-spec.js';
 import type { ParsedInvocation } from './btstask-grammar.js';
 import type { SimulatedGroup } from './simulated-group.js';
@@ -139,6 +141,55 @@ export const emulatorCommands: Record<string, EmulatorCommand> = {
     },
   },
 
+  ImportApp: {
+    applicationScoped: true,
+    async run(context) {
+      const application = context.application as string;
+      const packagePath = resolvePath(context, value(context, 'Package') as string);
+      const bytes = await readInput(packagePath, 'package');
+      const environment = value(context, 'Environment');
+      const outcome = importPackage(context.group, bytes, path.basename(packagePath), {
+        application,
+        overwrite: context.invocation.values.has('Overwrite'),
+        ...(environment === undefined ? {} : { environment }),
+      });
+      await context.saveState();
+      for (const line of outcome.warnings) context.log.warning(line);
+      for (const line of outcome.information) context.log.information(line);
+    },
+  },
+
+  ImportBindings: {
+    applicationScoped: true,
+    async run(context) {
+      const source = resolvePath(context, value(context, 'Source') as string);
+      const xml = decodeText(await readInput(source, 'binding file'));
+      const outcome = importBindingsXml(context.group, context.application as string, xml);
+      await context.saveState();
+      for (const line of outcome.information) context.log.information(line);
+    },
+  },
+
+  AddApp: {
+    applicationScoped: false,
+    async run(context) {
+      const name = value(context, 'ApplicationName');
+      if (name === undefined) throw new BtsBackupError('E_USAGE', 'AddApp needs /ApplicationName.', { details: { exitCode: 1, errors: ['The ApplicationName parameter is required.'] } });
+      const outcome = addApplication(context.group, name, value(context, 'Description') ?? '');
+      await context.saveState();
+      for (const line of outcome.information) context.log.information(line);
+    },
+  },
+
+  RemoveApp: {
+    applicationScoped: true,
+    async run(context) {
+      const outcome = removeApplication(context.group, context.application as string);
+      await context.saveState();
+      for (const line of outcome.information) context.log.information(line);
+    },
+  },
+
   ListPackage: {
     applicationScoped: false,
     async run(context) {
@@ -151,3 +202,11 @@ export const emulatorCommands: Record<string, EmulatorCommand> = {
     },
   },
 };
+
+async function readInput(file: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await fs.readFile(file));
+  } catch (cause) {
+    throw new BtsBackupError('E_INVALID_DATA', `Could not read the ${what} "${file}".`, { target: file, cause, details: { exitCode: 1, errors: [`Could not find or read the ${what} "${file}".`] } });
+  }
+}

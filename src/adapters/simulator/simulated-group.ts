@@ -64,6 +64,11 @@ export class SimulatedGroup implements BizTalkGroup {
     this.options = options;
   }
 
+  /** The simulated server's GAC folder (restore installs into it). */
+  get gacRoot(): string {
+    return this.options.gacRoot;
+  }
+
   static async fromFile(stateFile: string, options: Omit<SimulatedGroupOptions, 'source'>): Promise<SimulatedGroup> {
     let text: string;
     try {

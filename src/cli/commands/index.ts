@@ -6,6 +6,11 @@ import { runInventory } from './inventory.js';
 import { runList } from './list.js';
 import { runShow } from './show.js';
 import { runSimulatorInit } from './simulator.js';
+import { verifyCommand } from './verify.js';
+import { compareCommand } from './compare.js';
+import { pruneCommand } from './prune.js';
+import { importCommand, restoreCommand } from './restore.js';
+import { secretsCommand } from './secrets.js';
 
 const inventory: CliCommand = {
   command: 'inventory',
@@ -62,4 +67,4 @@ const simulatorInit: CliCommand = {
 };
 
 /** Every command of the CLI, in the order --help lists them. Add new commands here. */
-export const commands: CliCommand[] = [inventory, exportCommand, list, show, inspectCommand, simulatorInit];
+export const commands: CliCommand[] = [inventory, exportCommand, list, show, inspectCommand, simulatorInit, verifyCommand, compareCommand, pruneCommand, restoreCommand, importCommand, secretsCommand];

@@ -1,0 +1,77 @@
+import type { RetentionPlan, RetentionPolicy } from '../../core/plan-retention.js';
+import { systemClock } from '../../ports/clock.js';
+import { pruneStore } from '../../usecases/prune-store.js';
+import { retentionCandidates } from '../../usecases/verify-backup.js';
+import type { CliCommand } from '../command.js';
+import { openStore } from '../context.js';
+import { formatTable, type Output } from '../output.js';
+
+export interface PruneArgs {
+  store: string;
+  policy: RetentionPolicy;
+  dryRun: boolean;
+  force: boolean;
+}
+
+/** The plan as lines: what is kept and why, which sets go, then which objects (manifests first, as executed). */
+export function planSteps(plan: RetentionPlan): Record<string, unknown>[] {
+  return [
+    ...plan.keep.map((k) => ({ action: 'Keep', target: k.setId, detail: k.reasons.join(', ') })),
+    ...plan.remove.map((setId) => ({ action: 'RemoveSet', target: setId, detail: '' })),
+    ...plan.deleteObjects.map((sha) => ({ action: 'DeleteObject', target: sha, detail: plan.orphanObjects.includes(sha) ? 'orphan' : 'used only by removed sets' })),
+  ];
+}
+
+/** Remove-BtsAppBackup: retention over the store; --dry-run prints the same plan and changes nothing. */
+export async function runPrune(args: PruneArgs, out: Output): Promise<number> {
+  const store = await openStore(args.store, true);
+  const result = await pruneStore(store, {
+    policy: args.policy,
+    now: systemClock.now(),
+    candidates: retentionCandidates,
+    dryRun: args.dryRun,
+    force: args.force,
+    warn: (m) => out.log('warning', m),
+    onDeleted: (e) => out.log('verbose', `Deleted ${e.kind} ${e.name}`),
+  });
+  for (const step of planSteps(result.plan)) out.result('PlanStep', step);
+  const counts = { kept: result.plan.keep.length, removedSets: result.plan.remove.length, deletedObjects: result.plan.deleteObjects.length, orphans: result.plan.orphanObjects.length };
+  if (!args.dryRun) out.result('PruneResult', { store: store.location, removedSets: result.removedSets, deletedObjects: result.deletedObjects.length });
+  out.text(args.dryRun ? 'What if: the prune would do this (nothing was changed):' : `Pruned ${store.location}:`);
+  out.text(formatTable(out.collected('PlanStep').filter((s) => s['action'] !== 'DeleteObject'), [{ key: 'action', title: 'Action' }, { key: 'target', title: 'Set' }, { key: 'detail', title: 'Why', max: 70 }]));
+  out.text(`${counts.kept} set(s) kept, ${counts.removedSets} removed, ${counts.deletedObjects} object(s) ${args.dryRun ? 'to delete' : 'deleted'} (${counts.orphans} orphan).`);
+  out.summary('prune', 0, counts, { dryRun: args.dryRun });
+  return 0;
+}
+
+const count = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+export function policyArgs(a: Record<string, unknown>): RetentionPolicy {
+  const policy: RetentionPolicy = {};
+  const last = count(a['keepLast']);
+  const daily = count(a['keepDaily']);
+  const weekly = count(a['keepWeekly']);
+  const monthly = count(a['keepMonthly']);
+  if (last !== undefined) policy.keepLast = last;
+  if (daily !== undefined) policy.keepDaily = daily;
+  if (weekly !== undefined) policy.keepWeekly = weekly;
+  if (monthly !== undefined) policy.keepMonthly = monthly;
+  if (typeof a['keepWithin'] === 'string') policy.keepWithin = a['keepWithin'];
+  return policy;
+}
+
+export const pruneCommand: CliCommand = {
+  command: 'prune',
+  describe: 'Remove old backup sets by a retention policy, and the objects only they used (Remove-BtsAppBackup)',
+  builder: (y) =>
+    y
+      .option('store', { type: 'string', demandOption: true, describe: 'Backup store' })
+      .option('keep-last', { type: 'number', describe: 'Keep the newest N sets' })
+      .option('keep-daily', { type: 'number', describe: 'Keep the newest set of each of the last N days' })
+      .option('keep-weekly', { type: 'number', describe: 'Keep the newest set of each of the last N ISO weeks' })
+      .option('keep-monthly', { type: 'number', describe: 'Keep the newest set of each of the last N months' })
+      .option('keep-within', { type: 'string', describe: 'Keep every set newer than this (12h, 30d, 2w, 6m, 1y)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and change nothing (-WhatIf)' })
+      .option('force', { type: 'boolean', default: false, describe: "Break another host's lock on the store" }),
+  run: (a, o) => runPrune({ store: String(a['store']), policy: policyArgs(a), dryRun: a['dryRun'] === true, force: a['force'] === true }, o),
+};

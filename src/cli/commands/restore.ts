@@ -1,0 +1,189 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { BtsTaskRestoreTarget } from '../../adapters/btstask/btstask-restore.js';
+import { ProcessRunner } from '../../adapters/btstask/btstask-runner.js';
+import { findBtsTask } from '../../adapters/btstask/find-btstask.js';
+import { readSecretsFile, resolvePassphrase } from '../../adapters/secrets/secrets-file.js';
+import { SimulatedGroup } from '../../adapters/simulator/simulated-group.js';
+import { scratchGroupLike, SimulatedRestoreTarget, simulatedReferenceEditor } from '../../adapters/simulator/simulated-restore.js';
+import { countSteps, type RestoreMode } from '../../core/plan-restore.js';
+import type { SecretEntry } from '../../core/secrets.js';
+import { BtsBackupError } from '../../errors/index.js';
+import type { BizTalkRestoreTarget } from '../../ports/biztalk-restore.js';
+import { drillRestore, restoreBackup, type RestoreOptions } from '../../usecases/restore-backup.js';
+import { arrayOf, groupArgs, groupOptions, nameOptions, type CliCommand } from '../command.js';
+import { openGroup, openStore, type GroupOptions } from '../context.js';
+import { formatTable, type Output } from '../output.js';
+
+export interface RestoreArgs extends GroupOptions {
+  store: string;
+  set: string;
+  mode: RestoreMode;
+  name: string[];
+  excludeName: string[];
+  includeReferenced: boolean;
+  overwrite: boolean;
+  environment?: string;
+  install: boolean;
+  secretsFile?: string;
+  passphraseFile?: string;
+  allowMissingSecrets: boolean;
+  dryRun: boolean;
+  drill: boolean;
+  drillPrefix?: string;
+  logDir?: string;
+}
+
+/** The group to restore into: a simulated group (embedded or a state file, saved after each change) or BTSTask. */
+async function openRestoreTarget(args: RestoreArgs, out: Output): Promise<{ target: BizTalkRestoreTarget; simulated?: SimulatedGroup }> {
+  const group = await openGroup(args, (m) => out.log('info', m), (m) => out.log('verbose', m));
+  if (group instanceof SimulatedGroup) {
+    const stateFile = args.simulatorState === undefined ? undefined : path.resolve(args.simulatorState);
+    return { target: new SimulatedRestoreTarget(group, stateFile === undefined ? undefined : () => group.saveTo(stateFile)), simulated: group };
+  }
+  const executable = await findBtsTask(args.btstask === undefined ? {} : { explicitPath: args.btstask });
+  const timeoutMs = (args.btstaskTimeout ?? 3600) * 1000;
+  const runner = /\.m?js$/i.test(executable) ? new ProcessRunner({ command: process.execPath, prefixArgs: [path.resolve(executable)], timeoutMs }) : new ProcessRunner({ command: executable, timeoutMs });
+  // BTSTask has no AddReference. The ExplorerOM seam (src/adapters/explorerom/) is not wired yet; the emulator's group
+  // state file stands in for it so that a restore through the emulator is complete.
+  const simState = process.env['BIZTALKBACKUP_SIM_STATE'];
+  const references = /\.m?js$/i.test(executable) && simState !== undefined && simState !== '' ? simulatedReferenceEditor(path.resolve(simState), process.env['BIZTALKBACKUP_SIM_GAC']) : undefined;
+  return {
+    target: new BtsTaskRestoreTarget({
+      group,
+      runner,
+      ...(args.server === undefined ? {} : { server: args.server }),
+      ...(args.database === undefined ? {} : { database: args.database }),
+      ...(references === undefined ? {} : { references }),
+    }),
+  };
+}
+
+async function loadSecrets(args: RestoreArgs): Promise<SecretEntry[]> {
+  if (args.secretsFile === undefined) return [];
+  const passphrase = await resolvePassphrase({ passphraseFile: args.passphraseFile });
+  return readSecretsFile(path.resolve(args.secretsFile), passphrase);
+}
+
+export async function runRestore(args: RestoreArgs, out: Output, command = 'restore'): Promise<number> {
+  if (args.drill && args.dryRun) throw new BtsBackupError('E_USAGE', '--drill and --dry-run cannot be combined.', { hint: 'A drill imports into a scratch group; --dry-run prints the plan for the real target.' });
+  if (args.mode === 'install' && (args.install || args.environment !== undefined)) {
+    throw new BtsBackupError('E_USAGE', '--install and --environment belong to --mode import.', { hint: 'Install mode installs every MSI on this server already.' });
+  }
+  const store = await openStore(args.store, true);
+  const secrets = await loadSecrets(args);
+  const { target, simulated } = await openRestoreTarget(args, out);
+  const options: RestoreOptions = {
+    set: args.set,
+    mode: args.mode,
+    include: args.name,
+    exclude: args.excludeName,
+    includeReferenced: args.includeReferenced,
+    overwrite: args.overwrite,
+    ...(args.environment === undefined ? {} : { environment: args.environment }),
+    installOnThisServer: args.install,
+    dryRun: args.dryRun,
+    secrets,
+    allowMissingSecrets: args.allowMissingSecrets,
+    ...(args.logDir === undefined ? {} : { logDir: path.resolve(args.logDir) }),
+  };
+
+  if (args.drill) {
+    let scratchGac: string | undefined;
+    try {
+      let scratch: BizTalkRestoreTarget = target;
+      if (simulated !== undefined) {
+        scratchGac = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-drill-gac-'));
+        scratch = new SimulatedRestoreTarget(scratchGroupLike(simulated, scratchGac));
+      } else {
+        options.namePrefix = args.drillPrefix ?? 'Drill.';
+        out.log('warning', `Drill on a live group: applications are imported as "${options.namePrefix}<name>"; remove them afterwards.`);
+      }
+      const outcome = await drillRestore(scratch, store, options, out);
+      const rows = outcome.drill.map((d) => ({ ...d }));
+      out.text(formatTable(rows, [{ key: 'application', title: 'Application' }, { key: 'status', title: 'Drill' }, { key: 'reasons', title: 'Differences', max: 80 }]));
+      const verified = outcome.drill.filter((d) => d.status === 'Verified').length;
+      out.text(`\nRestore drill of set ${outcome.restore.manifest.setId}: ${verified} of ${outcome.drill.length} application(s) came back identical.`);
+      out.summary(command, outcome.exitCode, { verified, failed: outcome.drill.length - verified }, { setId: outcome.restore.manifest.setId, drill: true });
+      return outcome.exitCode;
+    } finally {
+      if (scratchGac !== undefined) await rm(scratchGac, { recursive: true, force: true });
+    }
+  }
+
+  const outcome = await restoreBackup(target, store, options, out);
+  const rows = out.collected('RestoreApplication').map((r) => ({
+    ...r,
+    steps: Array.isArray(r['steps']) ? (r['steps'] as { detail: string }[]).map((s) => s.detail).join('; ') : '',
+    problems: Array.isArray(r['errors']) ? (r['errors'] as { code: string }[]).map((e) => e.code).join(', ') : '',
+  }));
+  if (args.dryRun) out.text(`What if: the ${args.mode} restore of set ${outcome.manifest.setId} would do this (nothing was changed):`);
+  out.text(formatTable(rows, [{ key: 'targetName', title: 'Application' }, { key: 'status', title: 'Status' }, { key: 'problems', title: 'Problems' }, { key: 'steps', title: args.dryRun ? 'Steps' : 'Steps run', max: 90 }]));
+  const counts: Record<string, number> = {
+    imported: outcome.results.filter((r) => r.status === 'Imported').length,
+    installed: outcome.results.filter((r) => r.status === 'Installed').length,
+    planned: outcome.results.filter((r) => r.status === 'Planned').length,
+    unchanged: outcome.results.filter((r) => r.status === 'Unchanged').length,
+    failed: outcome.results.filter((r) => r.status === 'Failed').length,
+    skipped: outcome.results.filter((r) => r.status === 'Skipped').length,
+  };
+  out.summary(command, outcome.exitCode, counts, { setId: outcome.manifest.setId, mode: args.mode, dryRun: args.dryRun, steps: countSteps(outcome.plan) });
+  return outcome.exitCode;
+}
+
+function builder(y: Argv): Argv {
+  return nameOptions(groupOptions(y))
+    .option('store', { type: 'string', demandOption: true, describe: 'Backup store: a folder or a UNC share' })
+    .option('set', { type: 'string', default: 'latest', describe: 'Backup set id, or latest' })
+    .option('mode', { choices: ['import', 'install'] as const, default: 'import' as const, describe: 'import: fresh group (ImportApp, references, bindings); install: databases restored, install the MSIs on this server' })
+    .option('include-referenced', { type: 'boolean', default: false, describe: 'Also restore every application the selected ones reference' })
+    .option('overwrite', { type: 'boolean', default: false, describe: 'Pass /Overwrite to ImportApp for applications that exist and differ' })
+    .option('environment', { type: 'string', describe: 'ImportApp /Environment, and the bindings saved for it' })
+    .option('install', { type: 'boolean', default: false, describe: 'Import mode: also install each MSI on this server' })
+    .option('secrets-file', { type: 'string', describe: 'Encrypted secrets file with the masked binding passwords' })
+    .option('passphrase-file', { type: 'string', describe: 'File holding the secrets passphrase (else BIZTALKBACKUP_SECRETS_PASSPHRASE)' })
+    .option('allow-missing-secrets', { type: 'boolean', default: false, describe: 'Import bindings whose passwords stay ****** instead of refusing the application' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and change nothing (-WhatIf)' })
+    .option('drill', { type: 'boolean', default: false, describe: 'Import into a scratch group (simulator) or under prefixed names, then compare with the backup' })
+    .option('drill-prefix', { type: 'string', describe: 'Name prefix for a drill on a live group (default "Drill.")' })
+    .option('log-dir', { type: 'string', describe: 'Keep msiexec logs here' });
+}
+
+function parse(a: Record<string, unknown>): RestoreArgs {
+  return {
+    ...groupArgs(a),
+    store: String(a['store']),
+    set: typeof a['set'] === 'string' ? a['set'] : 'latest',
+    mode: a['mode'] === 'install' ? 'install' : 'import',
+    name: arrayOf(a['name']),
+    excludeName: arrayOf(a['excludeName']),
+    includeReferenced: a['includeReferenced'] === true,
+    overwrite: a['overwrite'] === true,
+    ...(typeof a['environment'] === 'string' ? { environment: a['environment'] } : {}),
+    install: a['install'] === true,
+    ...(typeof a['secretsFile'] === 'string' ? { secretsFile: a['secretsFile'] } : {}),
+    ...(typeof a['passphraseFile'] === 'string' ? { passphraseFile: a['passphraseFile'] } : {}),
+    allowMissingSecrets: a['allowMissingSecrets'] === true,
+    dryRun: a['dryRun'] === true,
+    drill: a['drill'] === true,
+    ...(typeof a['drillPrefix'] === 'string' ? { drillPrefix: a['drillPrefix'] } : {}),
+    ...(typeof a['logDir'] === 'string' ? { logDir: a['logDir'] } : {}),
+  };
+}
+
+export const restoreCommand: CliCommand = {
+  command: 'restore',
+  describe: 'Restore applications from a backup set into a group (import) or onto this server (install)',
+  builder,
+  run: (a, o) => runRestore(parse(a), o, 'restore'),
+};
+
+/** Import-BtsAppBackup calls `import`: the same command under the name the PowerShell wrapper uses. */
+export const importCommand: CliCommand = {
+  command: 'import',
+  describe: 'Same as restore (the name Import-BtsAppBackup uses)',
+  builder,
+  run: (a, o) => runRestore(parse(a), o, 'import'),
+};
