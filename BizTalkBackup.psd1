@@ -1,0 +1,33 @@
+@{
+    RootModule           = 'BizTalkBackup.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '293bc7b0-17da-4b48-ac2a-b4ca4d062514'
+    Author               = 'BizTalkBackup contributors'
+    CompanyName          = 'BizTalkBackup'
+    Copyright            = '(c) BizTalkBackup contributors. MIT License.'
+    Description          = 'Back up and restore every deployed BizTalk Server application: incremental, checksummed, verifiable backups of MSIs, bindings and files, with dependency-ordered restores. Needs Node.js 20 or later.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('BizTalkBackup.Format.ps1xml')
+    FunctionsToExport    = @(
+        'Compare-BtsAppBackup'
+        'Export-BtsAppBackup'
+        'Get-BtsAppArtifact'
+        'Get-BtsAppBackup'
+        'Get-BtsAppInventory'
+        'Import-BtsAppBackup'
+        'Remove-BtsAppBackup'
+        'Test-BtsAppBackup'
+    )
+    CmdletsToExport      = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('BizTalk', 'BizTalkServer', 'Backup', 'Restore', 'DisasterRecovery', 'MSI', 'Bindings', 'Windows', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/BizTalkBackup/BizTalkBackup'
+            LicenseUri   = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: first release. Export-BtsAppBackup, Import-BtsAppBackup, Get-BtsAppInventory, Get-BtsAppBackup, Get-BtsAppArtifact, Compare-BtsAppBackup, Test-BtsAppBackup and Remove-BtsAppBackup over the BizTalkBackup core; -Simulator targets an embedded sample group.'
+        }
+    }
+}

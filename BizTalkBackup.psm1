@@ -1,0 +1,19 @@
+# BizTalkBackup: the PowerShell face of the BizTalkBackup core (node). The cmdlets in ps/Public call the core through
+# Invoke-BtsCore (ps/Private), the one bridge. The module root holds dist/ (compiled core) and node_modules/ both in a
+# checkout and in the folder build.ps1 assembles.
+
+$script:ModuleRoot = $PSScriptRoot
+$script:CoreScript = [System.IO.Path]::Combine($PSScriptRoot, 'dist', 'src', 'cli', 'main.js')
+$script:NodeInfo = $null
+$script:GroupDefault = $null
+$script:LastSummary = $null
+
+foreach ($folder in 'Private', 'Public') {
+    $folderPath = [System.IO.Path]::Combine($PSScriptRoot, 'ps', $folder)
+    foreach ($file in @(Get-ChildItem -LiteralPath $folderPath -Filter '*.ps1' -File | Sort-Object -Property Name)) {
+        . $file.FullName
+    }
+}
+
+$publicFolder = [System.IO.Path]::Combine($PSScriptRoot, 'ps', 'Public')
+Export-ModuleMember -Function @(Get-ChildItem -LiteralPath $publicFolder -Filter '*.ps1' -File | ForEach-Object { $_.BaseName })

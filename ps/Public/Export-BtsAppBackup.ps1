@@ -1,0 +1,182 @@
+function Export-BtsAppBackup {
+    <#
+    .SYNOPSIS
+    Backs up BizTalk applications into a backup store: one new, checksummed backup set per run.
+
+    .DESCRIPTION
+    Exports every selected application of a BizTalk group (its MSI with all resources, its bindings, and the files
+    given with -IncludePath) into the store at -Path, as a new backup set. The store is incremental and
+    content-addressed: what did not change since the last backup is stored once and reported as Unchanged.
+    One application failing does not stop the others: it is reported as Failed with a non-terminating error, and the
+    other applications are still backed up.
+
+    -WhatIf shows the plan the real run would execute, one line per step, and changes nothing.
+    Writes progress while it works and details with -Verbose.
+
+    .PARAMETER Path
+    The backup store: a folder, created when it does not exist yet.
+
+    .PARAMETER Name
+    Names of the applications to back up, wildcards allowed. Default: every application except BizTalk.System.
+    Takes the Name of objects from the pipeline (Get-BtsAppInventory) and plain strings.
+
+    .PARAMETER ExcludeName
+    Names of applications to leave out, wildcards allowed.
+
+    .PARAMETER IncludePath
+    Extra files or folders to back up with the set (for example assemblies an application loads from outside its MSI).
+
+    .PARAMETER Full
+    Exports every application again even when nothing changed since the last backup set.
+
+    .PARAMETER Force
+    Takes over the store's lock when another host holds it. Use it only when that other run is known to be dead.
+
+    .PARAMETER Server
+    SQL Server instance of the group's management database. Default: this machine's BizTalk settings.
+    Taken from piped objects that have a Server property.
+
+    .PARAMETER Database
+    Name of the group's management database. Default: this machine's BizTalk settings.
+
+    .PARAMETER BtsTaskPath
+    Full path of BTSTask.exe when it is not in the BizTalk installation folder.
+
+    .PARAMETER BtsTaskTimeout
+    Seconds after which a hanging BTSTask call is killed (BizTalkBackup.E_BTSTASK_TIMEOUT). Default: 3600.
+
+    .PARAMETER Catalog
+    Where the facts about applications come from on a real group: Auto (default: ExplorerOM when it loads, else
+    BTSTask), ExplorerOM or BTSTask.
+
+    .PARAMETER ExplorerOMPath
+    Full path of Microsoft.BizTalk.ExplorerOM.dll when it is not in the BizTalk installation folder.
+
+    .PARAMETER Simulator
+    Backs up the embedded sample BizTalk group instead of a real one. Taken from piped Get-BtsAppInventory objects.
+
+    .PARAMETER SimulatorState
+    Path of a JSON file holding the simulated group's state. Implies -Simulator.
+
+    .PARAMETER EnableException
+    Throws a terminating exception once the run is over if anything failed, instead of writing non-terminating errors.
+
+    .PARAMETER WhatIf
+    Shows the export plan (which applications would be exported, which are unchanged) without writing anything.
+
+    .PARAMETER Confirm
+    Asks for confirmation before the export starts.
+
+    .EXAMPLE
+    Export-BtsAppBackup -Path D:\BizTalkBackups
+
+    Backs up every application of this machine's BizTalk group to D:\BizTalkBackups.
+
+    .EXAMPLE
+    Get-BtsAppInventory -Name 'Contoso*' | Export-BtsAppBackup -Path \\backupserver\biztalk -ExcludeName 'Contoso.Test*'
+
+    Backs up the Contoso applications, except the test ones, to a share on another server.
+
+    .EXAMPLE
+    Export-BtsAppBackup -Simulator -Path $env:TEMP\btsdemo -WhatIf
+
+    Shows what a backup of the embedded sample group would do, without writing anything.
+
+    .INPUTS
+    System.String, or objects with a Name property (BizTalkBackup.Application).
+
+    .OUTPUTS
+    BizTalkBackup.BackupApplication, one per application (Name, BackupStatus Exported/Unchanged/Failed/Skipped,
+    Artifacts, Reasons), then BizTalkBackup.BackupSet for the new set (SetId, CreatedAt, Applications, Store).
+
+    .NOTES
+    Not backed up: the BizTalk master secret and Enterprise Single Sign-On (SSO) data, hosts, host instances and
+    adapter handlers, the BizTalk databases and the messages in them, and assemblies in the GAC that no application
+    lists as a resource (add them with -IncludePath). Passwords in bindings are masked in the store.
+
+    .LINK
+    Get-BtsAppBackup
+
+    .LINK
+    Test-BtsAppBackup
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+    [OutputType('BizTalkBackup.BackupApplication', 'BizTalkBackup.BackupSet')]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)]
+        [Alias('Store')]
+        [string]$Path,
+
+        [Parameter(ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
+        [SupportsWildcards()]
+        [string[]]$Name,
+
+        [SupportsWildcards()]
+        [string[]]$ExcludeName,
+
+        [string[]]$IncludePath,
+
+        [switch]$Full,
+
+        [switch]$Force,
+
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string]$Server,
+
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string]$Database,
+
+        [string]$BtsTaskPath,
+
+        [ValidateRange(1, 86400)]
+        [int]$BtsTaskTimeout,
+
+        [ValidateSet('Auto', 'ExplorerOM', 'BTSTask')]
+        [string]$Catalog,
+
+        [string]$ExplorerOMPath,
+
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [switch]$Simulator,
+
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string]$SimulatorState,
+
+        [switch]$EnableException
+    )
+
+    begin {
+        $names = New-Object -TypeName System.Collections.Generic.List[string]
+        $group = @{ Simulator = $false; SimulatorState = ''; Server = ''; Database = '' }
+    }
+
+    process {
+        foreach ($item in @($Name)) { if ($item) { $names.Add($item) } }
+        if ($Simulator) { $group.Simulator = $true }
+        if ($SimulatorState) { $group.SimulatorState = $SimulatorState }
+        if ($Server) { $group.Server = $Server }
+        if ($Database) { $group.Database = $Database }
+    }
+
+    end {
+        $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
+        $request = @{ store = $store }
+        if ($names.Count -gt 0) { $request['name'] = $names.ToArray() }
+        if ($ExcludeName) { $request['excludeName'] = @($ExcludeName) }
+        if ($IncludePath) { $request['includePath'] = @($IncludePath | ForEach-Object { Resolve-BtsPath -Caller $PSCmdlet -Path $_ }) }
+        if ($Full) { $request['full'] = $true }
+        if ($Force) { $request['force'] = $true }
+        Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$group.Simulator -SimulatorState $group.SimulatorState `
+            -Server $group.Server -Database $group.Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath
+
+        if ($WhatIfPreference) {
+            Invoke-BtsPlan -Command 'export' -Request $request -Caller $PSCmdlet -EnableException:$EnableException
+            return
+        }
+        $what = 'all applications'
+        if ($names.Count -gt 0) { $what = $names -join ', ' }
+        if ($PSCmdlet.ShouldProcess($store, ('Back up {0}' -f $what))) {
+            Invoke-BtsCore -Command 'export' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+function Get-BtsAppBackup {
+    <#
+    .SYNOPSIS
+    Lists the backup sets in a backup store, or shows one set in detail.
+
+    .DESCRIPTION
+    Reads the committed backup sets of a store (a set exists only once its manifest is committed, so nothing half
+    written is ever listed). Without -SetId it lists every set, oldest first; -Name keeps the sets that hold a
+    matching application. With -SetId it shows those sets in full: each set's ApplicationDetails property holds its
+    applications (BizTalkBackup.BackupSetApplication: import order, status, references, resources, artifacts).
+    Nothing is changed. The objects carry the store path, so they can be piped to Test-BtsAppBackup,
+    Compare-BtsAppBackup and Import-BtsAppBackup.
+
+    .PARAMETER Path
+    The backup store folder.
+
+    .PARAMETER Name
+    Keeps only the sets that contain an application matching one of these names; wildcards allowed.
+
+    .PARAMETER SetId
+    Shows these backup sets in detail instead of listing the store.
+
+    .PARAMETER EnableException
+    Throws a terminating exception on error (for example a missing store) instead of writing a non-terminating error.
+
+    .EXAMPLE
+    Get-BtsAppBackup -Path D:\BizTalkBackups
+
+    Lists every backup set in D:\BizTalkBackups.
+
+    .EXAMPLE
+    Get-BtsAppBackup -Path D:\BizTalkBackups -Name 'Contoso.Orders' | Select-Object -Last 1 | Test-BtsAppBackup -ReadData
+
+    Finds the newest set that holds Contoso.Orders and verifies it, re-reading every object.
+
+    .INPUTS
+    None.
+
+    .OUTPUTS
+    BizTalkBackup.BackupSet: SetId, CreatedAt, Applications, Store and the other fields of the set's manifest; with
+    -SetId also ApplicationDetails.
+
+    .NOTES
+    Not backed up by BizTalkBackup: the BizTalk master secret and Enterprise Single Sign-On (SSO) data, hosts, host
+    instances and adapter handlers, the BizTalk databases and the messages in them.
+
+    .LINK
+    Export-BtsAppBackup
+    #>
+    [CmdletBinding()]
+    [OutputType('BizTalkBackup.BackupSet')]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)]
+        [Alias('Store')]
+        [string]$Path,
+
+        [SupportsWildcards()]
+        [string[]]$Name,
+
+        [Parameter(Position = 1)]
+        [string[]]$SetId,
+
+        [switch]$EnableException
+    )
+
+    $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
+    if ($SetId) {
+        foreach ($id in $SetId) {
+            # One object per set, as for a listing, so the output pipes on: the applications ride along in ApplicationDetails.
+            $shown = @(Invoke-BtsCore -Command 'show' -Request @{ store = $store; set = $id } -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store })
+            $details = @($shown | Where-Object { $_.PSObject.TypeNames[0] -eq 'BizTalkBackup.BackupSetApplication' })
+            foreach ($set in @($shown | Where-Object { $_.PSObject.TypeNames[0] -ne 'BizTalkBackup.BackupSetApplication' })) {
+                if ($set.PSObject.TypeNames[0] -eq 'BizTalkBackup.BackupSet') {
+                    $set | Add-Member -MemberType NoteProperty -Name 'ApplicationDetails' -Value $details -Force
+                }
+                $set
+            }
+        }
+        return
+    }
+    $request = @{ store = $store }
+    if ($Name) { $request['name'] = @($Name) }
+    Invoke-BtsCore -Command 'list' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store }
+}

@@ -1,0 +1,268 @@
+function Import-BtsAppBackup {
+    <#
+    .SYNOPSIS
+    Restores applications from a backup set into a BizTalk group, in dependency order.
+
+    .DESCRIPTION
+    Restores the selected applications of a backup set. With the default mode, Import, for a fresh group, each
+    application is imported (ImportApp, its references, then its bindings), referenced applications first; -InstallMsi
+    also installs each MSI on this server. With -Mode Install, for a server rebuilt against restored databases, the
+    MSIs are only installed on this server (GAC, files, virtual directories).
+    Only objects that pass verification are read. A restore is idempotent: applications that already match the
+    backup are reported as Unchanged and not touched. An application that already exists is refused
+    (BizTalkBackup.E_TARGET_EXISTS) unless -Overwrite is given.
+
+    Passwords that were masked in the backup (******) must be given in an encrypted secrets file (-SecretsFile, with
+    -SecretsPassphrase); an application whose bindings would keep a ****** password is refused unless
+    -AllowMissingSecrets is given. The passphrase reaches the core in its environment only, never on disk.
+
+    -Drill restores into a scratch group (the simulator) or under prefixed names, then compares with the backup: a
+    restore test that leaves the real applications alone.
+
+    This changes the group, so it asks for confirmation (ConfirmImpact High) unless -Force or -Confirm:$false is
+    given. -WhatIf shows the restore plan step by step and changes nothing.
+
+    .PARAMETER Path
+    The backup store folder.
+
+    .PARAMETER SetId
+    The backup set to restore from. Default: the newest set.
+
+    .PARAMETER InputObject
+    A backup set from Get-BtsAppBackup.
+
+    .PARAMETER Name
+    Names of the applications to restore, wildcards allowed. Default: every application of the set.
+
+    .PARAMETER ExcludeName
+    Names of applications not to restore, wildcards allowed.
+
+    .PARAMETER Mode
+    Import (default): import the applications into a fresh group. Install: the databases were restored, only install
+    the MSIs on this server.
+
+    .PARAMETER InstallMsi
+    In Import mode, also installs each application's MSI on this server after importing it.
+
+    .PARAMETER IncludeReferenced
+    Also restores the applications that the selected ones reference and that the group does not have.
+
+    .PARAMETER Overwrite
+    Replaces applications and resources that already exist in the group.
+
+    .PARAMETER Environment
+    The binding environment to apply (the TargetEnvironment of a binding file added to the application).
+
+    .PARAMETER SecretsFile
+    The encrypted secrets file holding the binding passwords that the backup masked.
+
+    .PARAMETER SecretsPassphrase
+    The passphrase of the secrets file, as a SecureString (Read-Host -AsSecureString). Default: the environment
+    variable BIZTALKBACKUP_SECRETS_PASSPHRASE.
+
+    .PARAMETER AllowMissingSecrets
+    Imports bindings whose passwords stay ****** instead of refusing those applications.
+
+    .PARAMETER Drill
+    Restores into a scratch group (with -Simulator) or under prefixed names, then compares the result with the backup.
+
+    .PARAMETER DrillPrefix
+    The name prefix of a drill on a live group. Default: "Drill.".
+
+    .PARAMETER LogPath
+    A folder where the msiexec logs of MSI installs are kept.
+
+    .PARAMETER Server
+    SQL Server instance of the target group's management database. Default: this machine's BizTalk settings.
+
+    .PARAMETER Database
+    Name of the target group's management database. Default: this machine's BizTalk settings.
+
+    .PARAMETER BtsTaskPath
+    Full path of BTSTask.exe when it is not in the BizTalk installation folder.
+
+    .PARAMETER BtsTaskTimeout
+    Seconds after which a hanging BTSTask call is killed (BizTalkBackup.E_BTSTASK_TIMEOUT). Default: 3600.
+
+    .PARAMETER Catalog
+    Where the facts about applications come from on a real group: Auto (default: ExplorerOM when it loads, else
+    BTSTask), ExplorerOM or BTSTask.
+
+    .PARAMETER ExplorerOMPath
+    Full path of Microsoft.BizTalk.ExplorerOM.dll when it is not in the BizTalk installation folder.
+
+    .PARAMETER Simulator
+    Restores into the embedded sample BizTalk group instead of a real one.
+
+    .PARAMETER SimulatorState
+    Path of a JSON file holding the simulated group's state, updated by the restore. Implies -Simulator.
+
+    .PARAMETER Force
+    Restores without asking for confirmation.
+
+    .PARAMETER EnableException
+    Throws a terminating exception once the run is over if anything failed, instead of writing non-terminating errors.
+
+    .PARAMETER WhatIf
+    Shows the restore plan (which applications would be imported, in which order, which are unchanged) without
+    changing anything.
+
+    .PARAMETER Confirm
+    Asks for confirmation before the restore (the default for this cmdlet).
+
+    .EXAMPLE
+    Import-BtsAppBackup -Path D:\BizTalkBackups -Name 'Contoso.Orders' -IncludeReferenced -WhatIf
+
+    Shows how Contoso.Orders and the applications it references would be restored from the newest set.
+
+    .EXAMPLE
+    Get-BtsAppBackup -Path D:\BizTalkBackups | Select-Object -Last 1 | Import-BtsAppBackup -Overwrite -Force
+
+    Restores every application of the newest set over the existing ones, without asking.
+
+    .EXAMPLE
+    Import-BtsAppBackup -Path D:\BizTalkBackups -SecretsFile .\secrets.bin -SecretsPassphrase (Read-Host -AsSecureString)
+
+    Imports every application of the newest set into a fresh group, with the binding passwords from an encrypted
+    secrets file.
+
+    .EXAMPLE
+    Import-BtsAppBackup -Path D:\BizTalkBackups -Mode Install -Force
+
+    Installs the MSIs of the newest set on a server rebuilt against restored BizTalk databases.
+
+    .EXAMPLE
+    Import-BtsAppBackup -Path D:\BizTalkBackups -Simulator -Drill -Force
+
+    Rehearses the restore of the newest set in a scratch simulated group and reports any difference.
+
+    .INPUTS
+    BizTalkBackup.BackupSet
+
+    .OUTPUTS
+    BizTalkBackup.RestoreApplication: Application, TargetName, Status (Imported, Installed, Unchanged, Failed,
+    Skipped), Reasons, Warnings, Errors and the Steps run; with -Drill, BizTalkBackup.RestoreDrill.
+
+    .NOTES
+    Not backed up, so not restored: the BizTalk master secret and Enterprise Single Sign-On (SSO) data, hosts, host
+    instances and adapter handlers, the BizTalk databases and the messages in them. Create hosts and restore the
+    master secret before importing.
+
+    .LINK
+    Get-BtsAppBackup
+
+    .LINK
+    Test-BtsAppBackup
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High', DefaultParameterSetName = 'Path')]
+    [OutputType('BizTalkBackup.RestoreApplication', 'BizTalkBackup.RestoreDrill')]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ParameterSetName = 'Path')]
+        [Alias('Store')]
+        [string]$Path,
+
+        [Parameter(Position = 1, ParameterSetName = 'Path')]
+        [string]$SetId,
+
+        [Parameter(Mandatory = $true, ValueFromPipeline = $true, ParameterSetName = 'InputObject')]
+        [PSTypeName('BizTalkBackup.BackupSet')]
+        [psobject[]]$InputObject,
+
+        [SupportsWildcards()]
+        [string[]]$Name,
+
+        [SupportsWildcards()]
+        [string[]]$ExcludeName,
+
+        [ValidateSet('Import', 'Install')]
+        [string]$Mode = 'Import',
+
+        [switch]$InstallMsi,
+
+        [switch]$IncludeReferenced,
+
+        [switch]$Overwrite,
+
+        [string]$Environment,
+
+        [string]$SecretsFile,
+
+        [System.Security.SecureString]$SecretsPassphrase,
+
+        [switch]$AllowMissingSecrets,
+
+        [switch]$Drill,
+
+        [string]$DrillPrefix,
+
+        [string]$LogPath,
+
+        [string]$Server,
+
+        [string]$Database,
+
+        [string]$BtsTaskPath,
+
+        [ValidateRange(1, 86400)]
+        [int]$BtsTaskTimeout,
+
+        [ValidateSet('Auto', 'ExplorerOM', 'BTSTask')]
+        [string]$Catalog,
+
+        [string]$ExplorerOMPath,
+
+        [switch]$Simulator,
+
+        [string]$SimulatorState,
+
+        [switch]$Force,
+
+        [switch]$EnableException
+    )
+
+    begin {
+        if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
+    }
+
+    process {
+        $ids = @()
+        if ($SetId) { $ids = @($SetId) }
+        foreach ($target in @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -SetId $ids -InputObject $InputObject)) {
+            $request = @{ store = $target.Store }
+            if ($target.SetId) { $request['set'] = $target.SetId }
+            $request['mode'] = $Mode.ToLowerInvariant()
+            if ($InstallMsi) { $request['install'] = $true }
+            if ($Name) { $request['name'] = @($Name) }
+            if ($ExcludeName) { $request['excludeName'] = @($ExcludeName) }
+            if ($IncludeReferenced) { $request['includeReferenced'] = $true }
+            if ($Overwrite) { $request['overwrite'] = $true }
+            if ($Environment) { $request['environment'] = $Environment }
+            if ($SecretsFile) { $request['secretsFile'] = Resolve-BtsPath -Caller $PSCmdlet -Path $SecretsFile }
+            if ($AllowMissingSecrets) { $request['allowMissingSecrets'] = $true }
+            if ($Drill) { $request['drill'] = $true }
+            if ($DrillPrefix) { $request['drillPrefix'] = $DrillPrefix }
+            if ($LogPath) { $request['logDir'] = Resolve-BtsPath -Caller $PSCmdlet -Path $LogPath }
+            $childEnvironment = @{}
+            if ($SecretsPassphrase) { $childEnvironment['BIZTALKBACKUP_SECRETS_PASSPHRASE'] = ConvertFrom-BtsSecureString -SecureString $SecretsPassphrase }
+            Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$Simulator -SimulatorState $SimulatorState `
+                -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath
+
+            if ($WhatIfPreference) {
+                Invoke-BtsPlan -Command 'import' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -Environment $childEnvironment
+                continue
+            }
+            $setName = 'the newest backup set'
+            if ($target.SetId) { $setName = 'backup set ' + $target.SetId }
+            $what = 'all applications'
+            if ($Name) { $what = $Name -join ', ' }
+            $group = 'the BizTalk group'
+            if ($request['simulator']) { $group = 'the simulated BizTalk group' }
+            elseif ($request['server']) { $group = '{0}/{1}' -f $request['server'], $request['database'] }
+            $verb = $Mode
+            if ($Drill) { $verb = 'Drill-restore' }
+            if ($PSCmdlet.ShouldProcess($group, ('{0} {1} from {2} in {3}' -f $verb, $what, $setName, $target.Store))) {
+                Invoke-BtsCore -Command 'import' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $target.Store } -Environment $childEnvironment
+            }
+        }
+    }
+}

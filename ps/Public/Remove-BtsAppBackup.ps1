@@ -1,0 +1,116 @@
+function Remove-BtsAppBackup {
+    <#
+    .SYNOPSIS
+    Removes the backup sets that a retention policy no longer keeps, and the objects only they used.
+
+    .DESCRIPTION
+    Applies a retention policy to a store: keeps the newest -KeepLast sets, the newest set of each of the last
+    -KeepDaily days, -KeepWeekly weeks and -KeepMonthly months, and every set younger than -KeepWithin; removes the
+    rest. The newest verified backup of every application is never removed, an empty or zero policy is refused
+    (BizTalkBackup.E_POLICY_UNSAFE), manifests are removed before the objects only they used, and nothing outside the
+    store is touched.
+
+    -WhatIf shows exactly which sets would be removed and changes nothing. Asks for confirmation unless -Force or
+    -Confirm:$false is given.
+
+    .PARAMETER Path
+    The backup store folder.
+
+    .PARAMETER KeepLast
+    Keeps this many of the newest sets.
+
+    .PARAMETER KeepDaily
+    Keeps the newest set of each of this many days that have a set.
+
+    .PARAMETER KeepWeekly
+    Keeps the newest set of each of this many weeks that have a set.
+
+    .PARAMETER KeepMonthly
+    Keeps the newest set of each of this many months that have a set.
+
+    .PARAMETER KeepWithin
+    Keeps every set younger than this, written as a number and a unit: 36h, 14d, 8w, 6m, 1y.
+
+    .PARAMETER Force
+    Removes without asking for confirmation, and takes over the store's lock when another host holds it.
+
+    .PARAMETER EnableException
+    Throws a terminating exception on error instead of writing a non-terminating error.
+
+    .PARAMETER WhatIf
+    Shows which backup sets would be removed, without removing anything.
+
+    .PARAMETER Confirm
+    Asks for confirmation before removing (the default for this cmdlet).
+
+    .EXAMPLE
+    Remove-BtsAppBackup -Path D:\BizTalkBackups -KeepDaily 7 -KeepWeekly 4 -KeepMonthly 12 -WhatIf
+
+    Shows which sets a 7 daily, 4 weekly, 12 monthly policy would remove.
+
+    .EXAMPLE
+    Remove-BtsAppBackup -Path D:\BizTalkBackups -KeepLast 10 -Force
+
+    Keeps the ten newest sets and removes the others without asking, for a scheduled task.
+
+    .INPUTS
+    None.
+
+    .OUTPUTS
+    BizTalkBackup.PlanStep: one per set kept or removed and per object deleted (Action, Target, Detail), then
+    BizTalkBackup.PruneResult (RemovedSets, DeletedObjects).
+
+    .NOTES
+    Not backed up by BizTalkBackup: the BizTalk master secret and Enterprise Single Sign-On (SSO) data, hosts, host
+    instances and adapter handlers, the BizTalk databases and the messages in them.
+
+    .LINK
+    Get-BtsAppBackup
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
+    [OutputType('BizTalkBackup.PlanStep', 'BizTalkBackup.PruneResult')]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)]
+        [Alias('Store')]
+        [string]$Path,
+
+        [ValidateRange(0, 100000)]
+        [int]$KeepLast,
+
+        [ValidateRange(0, 100000)]
+        [int]$KeepDaily,
+
+        [ValidateRange(0, 100000)]
+        [int]$KeepWeekly,
+
+        [ValidateRange(0, 100000)]
+        [int]$KeepMonthly,
+
+        [ValidatePattern('^[0-9]+[hdwmy]$')]
+        [string]$KeepWithin,
+
+        [switch]$Force,
+
+        [switch]$EnableException
+    )
+
+    $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
+    $request = @{ store = $store }
+    $policy = New-Object -TypeName System.Collections.Generic.List[string]
+    foreach ($key in 'KeepLast', 'KeepDaily', 'KeepWeekly', 'KeepMonthly', 'KeepWithin') {
+        if ($PSBoundParameters.ContainsKey($key)) {
+            $request[$key.Substring(0, 1).ToLowerInvariant() + $key.Substring(1)] = $PSBoundParameters[$key]
+            $policy.Add(('{0} {1}' -f $key, $PSBoundParameters[$key]))
+        }
+    }
+    if ($Force) { $request['force'] = $true }
+
+    if ($WhatIfPreference) {
+        Invoke-BtsPlan -Command 'prune' -Request $request -Caller $PSCmdlet -EnableException:$EnableException
+        return
+    }
+    if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
+    if ($PSCmdlet.ShouldProcess($store, ('Remove the backup sets outside the policy {0}' -f ($policy -join ', ')))) {
+        Invoke-BtsCore -Command 'prune' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store }
+    }
+}
