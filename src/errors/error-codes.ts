@@ -42,6 +42,8 @@ export const errorCodes = {
   E_INSTALL_FAILED: { category: 'InvalidOperation', exitCode: 1 },
   E_OUTPUT_TRUNCATED: { category: 'InvalidResult', exitCode: 1 },
   E_NODE_VERSION: { category: 'ResourceUnavailable', exitCode: 1 },
+  /** Raised by the PowerShell bridge when the compiled core is not where the module expects it. */
+  E_CORE_MISSING: { category: 'ResourceUnavailable', exitCode: 1 },
   E_INTERRUPTED: { category: 'OperationStopped', exitCode: 130 },
   E_INTERNAL: { category: 'NotSpecified', exitCode: 1 },
 } as const satisfies Record<string, { category: string; exitCode: number }>;

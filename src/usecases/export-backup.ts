@@ -11,6 +11,7 @@ import { ResourceType, type ApplicationInfo, type AssemblyIdentity, type GroupIn
 import { orderByReferences } from '../core/order-applications.js';
 import { planBackup, selectApplications, type BackupPlan, type BackupStep, type SkippedApplication } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
+import { setIdTime } from '../core/set-id.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { readAssembly } from '../adapters/dotnet/assembly-reader.js';
 import { buildApplicationPackage, readApplicationPackage, type ApplicationPackage } from '../adapters/msi/application-package.js';
@@ -181,7 +182,10 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
     const warnings: ManifestWarning[] = [];
     const redactions: ManifestRedaction[] = [];
     const manifestApps: ManifestApplication[] = [];
-    const setId = options.newSetId(options.clock.now());
+    // Set ids sort by their second: a set made within the second of the previous one takes the next second.
+    const now = options.clock.now();
+    const lastTime = last === null ? undefined : setIdTime(last.setId);
+    const setId = options.newSetId(lastTime !== undefined && lastTime.getTime() + 1000 > now.getTime() ? new Date(lastTime.getTime() + 1000) : now);
     const byName = new Map(inventoried.map((i) => [i.info.name, i] as const));
     const harvested = new Map<string, ArtifactRef>();
     for (const [index, step] of plan.steps.entries()) {

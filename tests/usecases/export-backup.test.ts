@@ -7,6 +7,7 @@ import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import { readApplicationPackage } from '../../src/adapters/msi/application-package.js';
 import { parseManifest } from '../../src/core/manifest.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
+import { newSetId } from '../../src/core/set-id.js';
 import { countingStore, exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -306,4 +307,18 @@ test('canary secrets in an added binding file, a config file and a binding conne
   const billing = manifest.applications.find((a) => a.name === 'Contoso.Billing')!;
   const pkg = readApplicationPackage(await store.readObject(billing.artifacts.find((a) => a.kind === 'msi')!.sha256), 'b.msi');
   t.true(pkg.resources.some((r) => r.luid === 'PROD/Contoso.Billing.BindingInfo.xml'));
+});
+
+test('two sets made within the same second still list in the order they were made', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  const frozen = { now: () => new Date(Date.UTC(2026, 10, 25, 3, 0, 0, 500)) };
+  let suffix = 0xfffff0;
+  const options = exportOptions({ clock: frozen, newSetId: (now) => newSetId(now, () => (suffix--).toString(16)) });
+  const first = (await exportBackup(group, store, options, recordingReporter())).manifest!;
+  group.application('Contoso.Orders').description = 'changed';
+  group.application('Contoso.Orders').references.push('Contoso.Portal2');
+  const second = (await exportBackup(group, store, { ...options, full: true }, recordingReporter())).manifest!;
+  t.deepEqual(await store.listSets(), [first.setId, second.setId]);
+  t.is(second.parent, first.setId);
 });

@@ -42,8 +42,13 @@ export async function runInspect(args: { path: string }, out: Output): Promise<n
 }
 
 export const inspectCommand: CliCommand = {
-  command: 'inspect <path>',
+  command: 'inspect [path]',
   describe: 'Show what a backed-up MSI or DLL holds, offline',
-  builder: (y) => y.positional('path', { type: 'string', describe: 'An .msi exported by BizTalk, or a .dll', demandOption: true }),
-  run: (a, o) => runInspect({ path: String(a['path']) }, o),
+  builder: (y) => y.positional('path', { type: 'string', describe: 'An .msi exported by BizTalk, or a .dll (or "path" in --request)' }),
+  run: (a, o) => {
+    if (typeof a['path'] !== 'string' || a['path'] === '') {
+      throw new BtsBackupError('E_USAGE', 'inspect needs the file to read.', { hint: 'btsbackup inspect <file.msi|file.dll>' });
+    }
+    return runInspect({ path: a['path'] }, o);
+  },
 };

@@ -12,7 +12,7 @@ import { countSteps, type RestoreMode } from '../../core/plan-restore.js';
 import type { SecretEntry } from '../../core/secrets.js';
 import { BtsBackupError } from '../../errors/index.js';
 import type { BizTalkRestoreTarget } from '../../ports/biztalk-restore.js';
-import { drillRestore, restoreBackup, type RestoreOptions } from '../../usecases/restore-backup.js';
+import { describeStep, drillRestore, restoreBackup, type RestoreOptions } from '../../usecases/restore-backup.js';
 import { arrayOf, groupArgs, groupOptions, nameOptions, type CliCommand } from '../command.js';
 import { openGroup, openStore, type GroupOptions } from '../context.js';
 import { formatTable, type Output } from '../output.js';
@@ -119,7 +119,14 @@ export async function runRestore(args: RestoreArgs, out: Output, command = 'rest
     steps: Array.isArray(r['steps']) ? (r['steps'] as { detail: string }[]).map((s) => s.detail).join('; ') : '',
     problems: Array.isArray(r['errors']) ? (r['errors'] as { code: string }[]).map((e) => e.code).join(', ') : '',
   }));
-  if (args.dryRun) out.text(`What if: the ${args.mode} restore of set ${outcome.manifest.setId} would do this (nothing was changed):`);
+  if (args.dryRun) {
+    // The plan as steps, the shape every dry run shares (-WhatIf in PowerShell).
+    for (const app of outcome.plan.applications) {
+      for (const step of app.steps) out.result('PlanStep', { action: step.action, application: app.targetName, change: app.status, detail: describeStep(step) });
+      if (app.steps.length === 0) out.result('PlanStep', { action: app.status === 'Unchanged' ? 'None' : 'Skip', application: app.targetName, change: app.status, detail: [...app.reasons, ...app.problems.map((p) => `${p.code}: ${p.message}`)].join('; ') });
+    }
+    out.text(`What if: the ${args.mode} restore of set ${outcome.manifest.setId} would do this (nothing was changed):`);
+  }
   out.text(formatTable(rows, [{ key: 'targetName', title: 'Application' }, { key: 'status', title: 'Status' }, { key: 'problems', title: 'Problems' }, { key: 'steps', title: args.dryRun ? 'Steps' : 'Steps run', max: 90 }]));
   const counts: Record<string, number> = {
     imported: outcome.results.filter((r) => r.status === 'Imported').length,
