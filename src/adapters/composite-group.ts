@@ -7,7 +7,8 @@ import type { AdapterHandlerInfo, ApplicationInfo, GroupInfo, HostInfo, Resource
  */
 export class CompositeGroup implements BizTalkGroup {
   readonly source: string;
-  private readonly catalog: BizTalkCatalog;
+  /** The catalog back end, for what only it can do (ExplorerOM's AddReference). */
+  readonly catalog: BizTalkCatalog;
   private readonly deployment: BizTalkDeployment;
 
   constructor(catalog: BizTalkCatalog, deployment: BizTalkDeployment & { source: string }) {

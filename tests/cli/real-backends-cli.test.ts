@@ -61,3 +61,25 @@ test('--catalog auto falls back to BTSTask alone when ExplorerOM cannot load, an
   t.like(run.out[run.out.length - 1], { type: 'summary', source: 'btstask' });
   t.true(run.err.some((l) => l['type'] === 'log' && /Catalog explorerom unavailable: E_EXPLOREROM_UNAVAILABLE/.test(String(l['message']))));
 });
+
+test('restore through BTSTask (ImportApp, ImportBindings) with references added through ExplorerOM brings every application back', async (t) => {
+  const { dir, env, explorerom } = await realGroup();
+  const store = path.join(dir, 'store');
+  const exported = await runCli(['export', '--simulator-state', env['BIZTALKBACKUP_SIM_STATE']!, '--store', store, '--json']);
+  t.is(exported.exitCode, 0, exported.stderr);
+  // the target: a fresh group with only BizTalk.System and the default application
+  const target = path.join(dir, 'target', 'state.json');
+  t.is((await runCli(['simulator-init', '--state', target])).exitCode, 0);
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const state = JSON.parse(await readFile(target, 'utf8')) as { applications: { isSystem: boolean; isDefault: boolean }[] };
+  state.applications = state.applications.filter((a) => a.isSystem || a.isDefault);
+  await writeFile(target, JSON.stringify(state));
+  const targetEnv = { ...env, BIZTALKBACKUP_SIM_STATE: target, BIZTALKBACKUP_GAC_ROOT: `${target}.gac`, BIZTALKBACKUP_MGMT_CONNECTION_STRING: `Server=SQLBTS01;Database=BizTalkMgmtDb;Integrated Security=SSPI;StandInState=${target}` };
+  const restore = await runCli(['restore', '--store', store, '--btstask', emulator, '--explorerom', explorerom, '--allow-missing-secrets', '--json'], { env: targetEnv, timeoutMs: 180_000 });
+  t.is(restore.exitCode, 0, restore.stderr);
+  const inventory = await runCli(['inventory', '--simulator-state', target, '--json']);
+  const byName = new Map(inventory.out.filter((l) => l['kind'] === 'Application').map((l) => [String(l['name']), l]));
+  t.deepEqual(byName.get('Contoso.Billing')?.['references'], ['Contoso.Orders', 'Contoso.Shared']);
+  t.deepEqual(byName.get('Contoso.Portal')?.['references'], ['Contoso.Billing']);
+  t.is(byName.size, 7);
+});

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { BtsTaskRestoreTarget } from '../../adapters/btstask/btstask-restore.js';
+import { CompositeGroup } from '../../adapters/composite-group.js';
 import { ProcessRunner } from '../../adapters/btstask/btstask-runner.js';
 import { findBtsTask } from '../../adapters/btstask/find-btstask.js';
 import { readSecretsFile, resolvePassphrase } from '../../adapters/secrets/secrets-file.js';
@@ -11,7 +12,7 @@ import { scratchGroupLike, SimulatedRestoreTarget, simulatedReferenceEditor } fr
 import { countSteps, type RestoreMode } from '../../core/plan-restore.js';
 import type { SecretEntry } from '../../core/secrets.js';
 import { BtsBackupError } from '../../errors/index.js';
-import type { BizTalkRestoreTarget } from '../../ports/biztalk-restore.js';
+import type { ApplicationReferenceEditor, BizTalkRestoreTarget } from '../../ports/biztalk-restore.js';
 import { describeStep, drillRestore, restoreBackup, type RestoreOptions } from '../../usecases/restore-backup.js';
 import { arrayOf, groupArgs, groupOptions, nameOptions, type CliCommand } from '../command.js';
 import { openGroup, openStore, type GroupOptions } from '../context.js';
@@ -36,6 +37,10 @@ export interface RestoreArgs extends GroupOptions {
   logDir?: string;
 }
 
+function isReferenceEditor(catalog: object): catalog is { addReference(application: string, referenced: string): Promise<unknown> } {
+  return typeof (catalog as { addReference?: unknown }).addReference === 'function';
+}
+
 /** The group to restore into: a simulated group (embedded or a state file, saved after each change) or BTSTask. */
 async function openRestoreTarget(args: RestoreArgs, out: Output): Promise<{ target: BizTalkRestoreTarget; simulated?: SimulatedGroup }> {
   const group = await openGroup(args, (m) => out.log('info', m), (m) => out.log('verbose', m));
@@ -46,10 +51,16 @@ async function openRestoreTarget(args: RestoreArgs, out: Output): Promise<{ targ
   const executable = await findBtsTask(args.btstask === undefined ? {} : { explicitPath: args.btstask });
   const timeoutMs = (args.btstaskTimeout ?? 3600) * 1000;
   const runner = /\.m?js$/i.test(executable) ? new ProcessRunner({ command: process.execPath, prefixArgs: [path.resolve(executable)], timeoutMs }) : new ProcessRunner({ command: executable, timeoutMs });
-  // BTSTask has no AddReference. The ExplorerOM seam (src/adapters/explorerom/) is not wired yet; the emulator's group
-  // state file stands in for it so that a restore through the emulator is complete.
+  // BTSTask has no AddReference: ExplorerOM adds references when the catalog is ExplorerOM. Without it, and only when
+  // the BTSTask emulator stands in for BTSTask.exe, the emulator's group state file stands in for ExplorerOM.
+  const catalog = group instanceof CompositeGroup ? group.catalog : undefined;
   const simState = process.env['BIZTALKBACKUP_SIM_STATE'];
-  const references = /\.m?js$/i.test(executable) && simState !== undefined && simState !== '' ? simulatedReferenceEditor(path.resolve(simState), process.env['BIZTALKBACKUP_SIM_GAC']) : undefined;
+  const references: ApplicationReferenceEditor | undefined =
+    catalog !== undefined && isReferenceEditor(catalog)
+      ? { addReference: async (application, referenced) => void (await catalog.addReference(application, referenced)) }
+      : /\.m?js$/i.test(executable) && simState !== undefined && simState !== ''
+        ? simulatedReferenceEditor(path.resolve(simState), process.env['BIZTALKBACKUP_SIM_GAC'])
+        : undefined;
   return {
     target: new BtsTaskRestoreTarget({
       group,
