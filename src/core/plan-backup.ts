@@ -68,7 +68,11 @@ export interface BackupPlan {
 }
 
 /** The backup plan: what changed since `last`, in dependency order. `full` exports everything. Pure. */
-export function planBackup(snapshots: readonly AppSnapshot[], last: Manifest | null, options: { full: boolean; skipped: SkippedApplication[]; appliesToAll: boolean }): BackupPlan {
+export function planBackup(
+  snapshots: readonly AppSnapshot[],
+  last: Manifest | null,
+  options: { full: boolean; skipped: SkippedApplication[]; appliesToAll: boolean; present?: readonly string[] },
+): BackupPlan {
   const diff = diffInventory(snapshots, last);
   const byName = new Map(diff.applications.map((d) => [d.name, d] as const));
   // Unknown references (BTSTask alone) are taken from the last backup's ADF for ordering only.
@@ -87,6 +91,7 @@ export function planBackup(snapshots: readonly AppSnapshot[], last: Manifest | n
     steps,
     skipped: options.skipped,
     // Only a run over every application can say an application was removed.
-    removed: options.appliesToAll ? diff.removed : [],
+    // An application still in the group whose inventory failed is not removed either.
+    removed: options.appliesToAll ? diff.removed.filter((name) => !(options.present ?? []).some((p) => p.toLowerCase() === name.toLowerCase())) : [],
   };
 }

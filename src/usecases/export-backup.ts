@@ -166,7 +166,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
     const plan = planBackup(
       inventoried.map((i) => i.snapshot),
       last,
-      { full: options.full, skipped, appliesToAll: options.include.length === 0 && options.exclude.length === 0 },
+      { full: options.full, skipped, appliesToAll: options.include.length === 0 && options.exclude.length === 0, present: applications.map((a) => a.name) },
     );
     if (options.dryRun) return { plan, committed: false, statuses: [], exitCode: failures.length > 0 ? 3 : 0 };
 

@@ -322,3 +322,14 @@ test('two sets made within the same second still list in the order they were mad
   t.deepEqual(await store.listSets(), [first.setId, second.setId]);
   t.is(second.parent, first.setId);
 });
+
+test('an application whose inventory fails is not reported as removed, and keeps its previous backup', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  await exportBackup(group, store, exportOptions(), recordingReporter());
+  group.state.faults = [{ command: 'ExportBindings', application: 'Contoso.Portal', errors: ['Timeout expired.'] }];
+  const second = await exportBackup(group, store, exportOptions(), recordingReporter());
+  t.is(second.exitCode, 3);
+  t.deepEqual(second.plan.removed, []);
+  t.like(second.manifest!.applications.find((a) => a.name === 'Contoso.Portal'), { backupStatus: 'Failed' });
+});

@@ -1,3 +1,4 @@
+import { BtsBackupError } from '../../errors/index.js';
 // Writes a Microsoft Cabinet (MS-CAB): one folder, CFDATA blocks of 32 KiB of uncompressed data with
 // checksums, stored or MSZIP ("CK" + an independent raw deflate stream per block).
 import { deflateRawSync } from 'node:zlib';
@@ -25,7 +26,15 @@ export function buildCabinet(files: CabinetFileInput[], options: CabinetOptions 
   if (files.length > 0xffff) throw new RangeError(`a cabinet holds at most 65535 files, not ${files.length}`);
   const names = files.map((f) => {
     const ascii = /^[\x20-\x7e]*$/.test(f.name);
-    return { bytes: new TextEncoder().encode(f.name), utf: !ascii };
+    const bytes = new TextEncoder().encode(f.name);
+    // CFFILE names are at most 255 bytes (cabinet.dll, cabextract and our reader all refuse longer ones).
+    if (bytes.length > 255 || bytes.length === 0) {
+      throw new BtsBackupError('E_INVALID_DATA', `A cabinet file name must be 1 to 255 bytes; "${f.name.slice(0, 60)}…" is ${bytes.length}.`, {
+        target: f.name.slice(0, 120),
+        hint: 'Shorten the name (a resource folder named after a long application name, for instance).',
+      });
+    }
+    return { bytes, utf: !ascii };
   });
 
   const total = files.reduce((sum, f) => sum + f.bytes.length, 0);

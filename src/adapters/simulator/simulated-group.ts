@@ -45,7 +45,12 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 /** The folder name BizTalk gives a resource inside its ITEM~n.CAB. */
 function resourceFolder(resource: { type: string; luid: string }): string {
   const kind = resource.type.replace(/^System\.BizTalk:/, '');
-  if (resource.type === ResourceType.BizTalkBinding) return `${kind}\\${resource.luid.replace(/[\\/:*?"<>|]/g, '-')}`;
+  if (resource.type === ResourceType.BizTalkBinding) {
+    // Named after the LUID (Application/<App> -> Application-<App>), shortened with a hash so that long application
+    // names keep the cabinet entry within its 255-byte limit.
+    const folder = resource.luid.replace(/[\\/:*?"<>|]/g, '-');
+    return `${kind}\\${folder.length <= 100 ? folder : `${folder.slice(0, 80)}~${createHash('sha256').update(resource.luid).digest('hex').slice(0, 8)}`}`;
+  }
   return `${kind}\\${createHash('md5').update(resource.luid).digest('hex').toUpperCase()}`;
 }
 

@@ -1,5 +1,6 @@
 import { parseReadDataSubset, type ReadDataSelection } from '../../core/verify-plan.js';
 import { verifyBackup } from '../../usecases/verify-backup.js';
+import { BtsBackupError } from '../../errors/index.js';
 import type { CliCommand } from '../command.js';
 import { arrayOf } from '../command.js';
 import { openStore } from '../context.js';
@@ -24,6 +25,13 @@ export async function runVerify(args: VerifyArgs, out: Output): Promise<number> 
   });
   out.text(rows.length === 0 ? `Nothing to verify in ${store.location}.` : formatTable(rows, [{ key: 'setId', title: 'Set' }, { key: 'application', title: 'Application' }, { key: 'status', title: 'Status' }, { key: 'objects', title: 'Objects' }, { key: 'objectsRead', title: 'Re-hashed' }, { key: 'problems', title: 'Problems', max: 70 }]));
   const failed = outcome.results.filter((r) => r.status === 'Failed').length;
+  // One error line per problem, so PowerShell gets a precise ErrorRecord (BizTalkBackup.E_CHECKSUM_MISMATCH, target app).
+  for (const result of outcome.results) {
+    for (const problem of result.problems) {
+      const target = `${result.application ?? `set ${result.setId}`}${problem.artifact === undefined ? '' : `: ${problem.artifact}`}`;
+      out.error(new BtsBackupError(problem.code, problem.message, { target, hint: 'Restore this application from another set; run verify --read-data to check every object.', ...(problem.details === undefined ? {} : { details: problem.details }) }));
+    }
+  }
   out.text('');
   out.text(
     `${outcome.results.length - failed} verified, ${failed} failed in ${outcome.sets.length} set(s) (${readData.mode === 'none' ? 'structure' : readData.mode === 'all' ? 'structure and every object re-hashed' : `structure and objects of part ${readData.part}/${readData.parts} re-hashed`})` +

@@ -74,3 +74,9 @@ test('identical input gives identical cabinets', (t) => {
 test('a cabinet with no files is refused (no tool reads one)', (t) => {
   t.throws(() => buildCabinet([]), { instanceOf: RangeError });
 });
+
+test('a file name over 255 bytes is refused when building, not written for readers to choke on', (t) => {
+  const error = t.throws(() => buildCabinet([{ name: `${'a'.repeat(250)}\\ÄÖÜ.xml`, bytes: new Uint8Array([1]) }])) as { code?: string };
+  t.is(error.code, 'E_INVALID_DATA');
+  t.notThrows(() => buildCabinet([{ name: `${'a'.repeat(251)}.xml`, bytes: new Uint8Array([1]) }]));
+});
