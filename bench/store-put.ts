@@ -33,11 +33,11 @@ async function generateFile(path: string, size: number, seed: string): Promise<v
 }
 
 /**
- * putFile throughput (MB/s) and peak RSS while storing ~1 GB in 8 files (BENCH_STORE_MB overrides the total).
+ * putFile throughput (MB/s) and peak RSS while storing ~2 GB in 8 files (BENCH_STORE_MB overrides the total).
  * "new" includes the full write protocol: write, fsync, rename, directory fsync, re-read and re-hash.
  */
 export async function benchStorePut(): Promise<BenchResult[]> {
-  const totalMb = Number(process.env['BENCH_STORE_MB'] ?? 1024);
+  const totalMb = Number(process.env['BENCH_STORE_MB'] ?? 2048);
   const files = 8;
   const fileSize = Math.max(1, Math.floor((totalMb * MB) / files));
   const base = await mkdtemp(join(tmpdir(), 'bts-bench-store-'));

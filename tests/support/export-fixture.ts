@@ -9,6 +9,7 @@ import { newSetId } from '../../src/core/set-id.js';
 import type { BackupStore } from '../../src/ports/store.js';
 import type { ExportOptions } from '../../src/usecases/export-backup.js';
 import type { Reporter } from '../../src/usecases/reporter.js';
+import { recordCalls } from './record-calls.js';
 
 /** A clock that moves one minute per reading, so consecutive sets get distinct, ordered ids. */
 export function steppingClock(start = Date.UTC(2026, 10, 25, 2, 0, 0)): { now: () => Date } {
@@ -65,16 +66,6 @@ const MUTATING = new Set(['init', 'putFile', 'putBytes', 'deleteObject', 'commit
 
 /** Wraps a store and counts the calls that could change it. */
 export function countingStore(inner: BackupStore = createMemoryStore()): { store: BackupStore; mutations: string[] } {
-  const mutations: string[] = [];
-  const store = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (MUTATING.has(String(property))) mutations.push(String(property));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store, mutations };
+  const { proxy, calls } = recordCalls(inner, (method) => MUTATING.has(method));
+  return { store: proxy, mutations: calls };
 }

@@ -5,23 +5,14 @@ import type { BizTalkGroup } from '../../src/ports/biztalk-group.js';
 import { compareBackup } from '../../src/usecases/compare-backup.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
 import { countingStore, exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
+import { recordCalls } from '../support/record-calls.js';
 
 type Group = Awaited<ReturnType<typeof sampleGroup>>;
 
 /** Counts the calls made on the group port, by method. */
 function countingGroup(inner: BizTalkGroup): { group: BizTalkGroup; calls: string[] } {
-  const calls: string[] = [];
-  const group = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(String(property));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { group, calls };
+  const { proxy, calls } = recordCalls(inner);
+  return { group: proxy, calls };
 }
 
 const changes: { title: string; mutate: (g: Group) => void; app: string; reason: RegExp }[] = [

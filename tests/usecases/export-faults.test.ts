@@ -17,6 +17,7 @@ import { pruneStore } from '../../src/usecases/prune-store.js';
 import { retentionCandidates, verifyBackup } from '../../src/usecases/verify-backup.js';
 import { CrashError, FaultFs } from '../adapters/store/fault-fs.js';
 import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
+import { recordCalls } from '../support/record-calls.js';
 
 const STRUCTURE = { set: 'all', include: [], readData: { mode: 'none' } } as const;
 const READ_DATA = { set: 'all', include: [], readData: { mode: 'all' } } as const;
@@ -57,18 +58,8 @@ async function repeatableGroup(state: GroupState = createSampleGroupState()): Pr
 
 /** Counts the calls made on the group port, by method (the BTSTask-like calls). */
 function countingGroup(inner: BizTalkGroup): { group: BizTalkGroup; calls: string[] } {
-  const calls: string[] = [];
-  const group = new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(String(property));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { group, calls };
+  const { proxy, calls } = recordCalls(inner);
+  return { group: proxy, calls };
 }
 
 /** A FaultFs that records every call that can change the file system (open for writing included). */

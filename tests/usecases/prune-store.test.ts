@@ -9,6 +9,7 @@ import type { RetentionCandidate } from '../../src/core/plan-retention.js';
 import { newSetId } from '../../src/core/set-id.js';
 import type { BackupStore, StoreLock } from '../../src/ports/store.js';
 import { pruneStore } from '../../src/usecases/prune-store.js';
+import { recordCalls } from '../support/record-calls.js';
 
 const NOW = new Date('2026-11-10T20:00:00Z');
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -75,18 +76,8 @@ async function loadCandidates(store: BackupStore): Promise<RetentionCandidate[]>
 }
 
 function counting(store: BackupStore): { store: BackupStore; mutations: string[] } {
-  const mutations: string[] = [];
-  const proxy = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (MUTATING.has(String(property))) mutations.push(String(property));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, mutations };
+  const { proxy, calls } = recordCalls(store, (method) => MUTATING.has(method));
+  return { store: proxy, mutations: calls };
 }
 
 async function snapshot(store: BackupStore): Promise<{ sets: string[]; objects: string[] }> {
