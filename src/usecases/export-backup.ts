@@ -313,6 +313,7 @@ async function exportOne(
     { kind: 'msi', name: `${fileBase}.msi`, sha256: msi.sha256, size: msi.size },
     { kind: 'bindings', name: `${fileBase}.bindings.xml`, sha256: bindings.sha256, size: bindings.size },
   ];
+  artifacts.push(...(await storeEnvironmentBindings(fileBase, pkg, store, staging, index)));
   artifacts.push(...(await harvestDependencies(name, pkg, group, store, packagedAssemblies, harvested, warnings, reporter)));
   return {
     name,
@@ -373,6 +374,25 @@ async function redactFile(application: string, artifact: string, file: string, r
   if (redacted === undefined) return;
   for (const r of redacted.redactions) redactions.push({ application, artifact, file: artifact, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }) });
   await fs.writeFile(file, redacted.bytes);
+}
+
+/**
+ * Binding files added to the application for an environment (TargetEnvironment) are kept beside the MSI as
+ * `<app>.<Environment>.bindings.xml`, so that a restore with --environment imports that variant (with its secrets).
+ */
+async function storeEnvironmentBindings(fileBase: string, pkg: ApplicationPackage, store: BackupStore, staging: string, index: number): Promise<ArtifactRef[]> {
+  const artifacts: ArtifactRef[] = [];
+  for (const resource of pkg.resources.filter((r) => r.type === ResourceType.BizTalkBinding)) {
+    const environment = (resource.properties['TargetEnvironment'] ?? '').trim();
+    const file = resource.files[0];
+    if (environment === '' || file === undefined || artifacts.some((a) => a.name.toLowerCase() === `${fileBase}.${safeFileName(environment)}.bindings.xml`.toLowerCase())) continue;
+    const name = `${fileBase}.${safeFileName(environment)}.bindings.xml`;
+    const temp = path.join(staging, `${index}-env-${artifacts.length}.bindings.xml`);
+    await fs.writeFile(temp, file.bytes);
+    const put = await store.putFile(temp);
+    artifacts.push({ kind: 'bindings', name, sha256: put.sha256, size: put.size });
+  }
+  return artifacts;
 }
 
 /** The MSI must hold every resource the group listed (the ADF is its table of contents). */

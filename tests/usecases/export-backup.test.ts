@@ -307,6 +307,12 @@ test('canary secrets in an added binding file, a config file and a binding conne
   const billing = manifest.applications.find((a) => a.name === 'Contoso.Billing')!;
   const pkg = readApplicationPackage(await store.readObject(billing.artifacts.find((a) => a.kind === 'msi')!.sha256), 'b.msi');
   t.true(pkg.resources.some((r) => r.luid === 'PROD/Contoso.Billing.BindingInfo.xml'));
+  // the PROD binding file is also kept beside the MSI, masked, for restore --environment PROD
+  const prod = billing.artifacts.find((a) => a.name === 'Contoso.Billing.PROD.bindings.xml');
+  t.is(prod?.kind, 'bindings');
+  const prodXml = new TextDecoder().decode(await store.readObject(prod!.sha256));
+  t.true(prodXml.includes('******'));
+  t.false(prodXml.includes(canary));
 });
 
 test('two sets made within the same second still list in the order they were made', async (t) => {
