@@ -6,7 +6,7 @@ import { parseManifest, type Manifest } from '../core/manifest.js';
 import { BtsBackupError } from '../errors/index.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { BackupStore } from '../ports/store.js';
-import { inventoryGroup } from './export-backup.js';
+import { inventoryGroup } from './inventory-group.js';
 import type { Reporter } from './reporter.js';
 import { selectSets } from './verify-backup.js';
 

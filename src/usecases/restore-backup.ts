@@ -15,7 +15,7 @@ import { normalizeBindings } from '../adapters/xml/normalize-bindings.js';
 import { decodeText } from '../adapters/xml/parse-xml.js';
 import type { BizTalkRestoreTarget } from '../ports/biztalk-restore.js';
 import type { BackupStore } from '../ports/store.js';
-import { readLatestManifest } from './export-backup.js';
+import { readLatestManifest } from './inventory-group.js';
 import type { Reporter } from './reporter.js';
 
 export interface RestoreOptions {

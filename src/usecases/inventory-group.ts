@@ -1,0 +1,107 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { AppSnapshot } from '../core/app-snapshot.js';
+import { parseManifest, type Manifest, type ManifestFailure } from '../core/manifest.js';
+import type { ApplicationInfo, ResourceInfo } from '../core/model.js';
+import { selectApplications, type SkippedApplication } from '../core/plan-backup.js';
+import { safeFileName } from '../core/safe-file-name.js';
+import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
+import { normalizeBindings } from '../adapters/xml/normalize-bindings.js';
+import type { BizTalkGroup } from '../ports/biztalk-group.js';
+import type { BackupStore } from '../ports/store.js';
+import type { Reporter } from './reporter.js';
+
+export interface Inventoried {
+  info: ApplicationInfo;
+  resources: ResourceInfo[];
+  bindingsFile: string;
+  bindingsXml: string;
+  snapshot: AppSnapshot;
+}
+
+export interface GroupInventory {
+  /** Every application of the group, BizTalk.System included. */
+  applications: ApplicationInfo[];
+  /** ListApp, cached: each application is listed once per run. */
+  resourcesOf: (name: string) => Promise<ResourceInfo[]>;
+  skipped: SkippedApplication[];
+  /** Applications whose inventory failed (the others go on). */
+  failures: ManifestFailure[];
+  inventoried: Inventoried[];
+}
+
+/**
+ * The inventory export and compare share: ListApps, then per selected application ListApp and ExportBindings
+ * (into `staging`), normalised into the snapshot the diff compares.
+ */
+export async function inventoryGroup(group: BizTalkGroup, selection: { include: string[]; exclude: string[] }, staging: string, reporter: Reporter): Promise<GroupInventory> {
+  // Inventory.
+  reporter.progress('Inventory', 'Listing applications', 0, 1);
+  const applications = await group.listApplications();
+  const resourcesByApp = new Map<string, ResourceInfo[]>();
+  const resourcesOf = async (name: string): Promise<ResourceInfo[]> => {
+    const cached = resourcesByApp.get(name);
+    if (cached !== undefined) return cached;
+    const listed = await group.listResources(name);
+    resourcesByApp.set(name, listed);
+    return listed;
+  };
+  // Emptiness decides only for the default application, or for any application when no default is marked.
+  const emptiness = new Map<string, boolean>();
+  for (const app of applications.filter((a) => !a.isSystem && (a.isDefault || !applications.some((b) => b.isDefault)))) {
+    emptiness.set(app.name, (await resourcesOf(app.name)).length === 0);
+  }
+  const { selected, skipped } = selectApplications(applications, selection, (name) => emptiness.get(name) === true);
+  const failures: ManifestFailure[] = [];
+  const inventoried: Inventoried[] = [];
+  // BizTalk names are case-insensitive: two names differing only by case cannot be told apart by ExportApp, and
+  // would collide on Windows. The first is backed up, the others are reported (never silently dropped).
+  const firstByCase = new Map<string, string>();
+  for (const [index, info] of selected.entries()) {
+    reporter.progress('Inventory', info.name, index, selected.length);
+    const first = firstByCase.get(info.name.toLowerCase());
+    if (first !== undefined) {
+      const collision = new BtsBackupError('E_INVALID_NAME', `The application "${info.name}" differs from "${first}" only by case; BizTalk cannot tell them apart, so only "${first}" is backed up.`, {
+        target: info.name,
+        hint: 'Rename one of the applications in the BizTalk Administration console.',
+        details: { collidesWith: first },
+      });
+      failures.push(recordFailure(info.name, collision, reporter));
+      continue;
+    }
+    firstByCase.set(info.name.toLowerCase(), info.name);
+    try {
+      const resources = await resourcesOf(info.name);
+      const bindingsFile = path.join(staging, `${index}-${safeFileName(info.name)}.bindings.xml`);
+      await group.exportBindings(info.name, bindingsFile);
+      const bindingsXml = await fs.readFile(bindingsFile, 'utf8');
+      const normalized = normalizeBindings(bindingsXml, `bindings of ${info.name}`);
+      inventoried.push({
+        info,
+        resources,
+        bindingsFile,
+        bindingsXml,
+        snapshot: { info, resources, bindingsFingerprint: normalized.fingerprint, bindings: normalized.summary },
+      });
+    } catch (error) {
+      failures.push(recordFailure(info.name, error, reporter));
+    }
+  }
+  reporter.completed('Inventory');
+  return { applications, resourcesOf, skipped, failures, inventoried };
+}
+
+/** Reads the newest committed manifest. A corrupt one is an error, never "no previous backup". */
+export async function readLatestManifest(store: BackupStore): Promise<Manifest | null> {
+  const sets = await store.listSets();
+  const latest = sets[sets.length - 1];
+  if (latest === undefined) return null;
+  return parseManifest(await store.readSet(latest), `${store.location} set ${latest}`);
+}
+
+/** A typed failure of one application becomes a manifest failure (and a warning); anything else is a bug and propagates. */
+export function recordFailure(application: string, error: unknown, reporter: Reporter): ManifestFailure {
+  if (!isBtsBackupError(error)) throw error;
+  reporter.log('warning', `${application}: ${error.message}`);
+  return { application, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
+}
