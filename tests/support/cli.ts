@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,14 @@ export async function withTempDir<T>(prefix: string, body: (dir: string) => Prom
   }
 }
 
+const madeDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp folder removed when the test worker exits. */
 export async function makeTempDir(prefix: string): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), `btsbackup-test-${prefix}-`));
+  const dir = await mkdtemp(path.join(os.tmpdir(), `btsbackup-test-${prefix}-`));
+  madeDirs.push(dir);
+  return dir;
 }

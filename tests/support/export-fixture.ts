@@ -1,6 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { createSampleGroupState } from '../../src/adapters/simulator/sample-group.js';
 import { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
 import type { GroupState } from '../../src/adapters/simulator/group-state.js';
@@ -9,6 +6,7 @@ import { newSetId } from '../../src/core/set-id.js';
 import type { BackupStore } from '../../src/ports/store.js';
 import type { ExportOptions } from '../../src/usecases/export-backup.js';
 import type { Reporter } from '../../src/usecases/reporter.js';
+import { makeTempDir } from './cli.js';
 import { recordCalls } from './record-calls.js';
 
 /** A clock that moves one minute per reading, so consecutive sets get distinct, ordered ids. */
@@ -20,7 +18,7 @@ export function steppingClock(start = Date.UTC(2026, 10, 25, 2, 0, 0)): { now: (
 export async function sampleGroup(mutate?: (state: GroupState) => void): Promise<SimulatedGroup> {
   const state = createSampleGroupState();
   mutate?.(state);
-  const gacRoot = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-test-gac-'));
+  const gacRoot = await makeTempDir('gac');
   let guid = 0;
   return new SimulatedGroup(state, { gacRoot, clock: steppingClock(), newGuid: () => `00000000-0000-4000-8000-${String(++guid).padStart(12, '0')}` });
 }

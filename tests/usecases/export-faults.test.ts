@@ -18,6 +18,7 @@ import { retentionCandidates, verifyBackup } from '../../src/usecases/verify-bac
 import { CrashError, FaultFs } from '../adapters/store/fault-fs.js';
 import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
 import { recordCalls } from '../support/record-calls.js';
+import { makeTempDir } from '../support/cli.js';
 
 const STRUCTURE = { set: 'all', include: [], readData: { mode: 'none' } } as const;
 const READ_DATA = { set: 'all', include: [], readData: { mode: 'all' } } as const;
@@ -52,7 +53,7 @@ async function overwrite(file: string, bytes: Uint8Array | string): Promise<void
 
 /** A simulated group whose exports are byte-for-byte repeatable (fixed clock and GUIDs), so re-exports dedupe. */
 async function repeatableGroup(state: GroupState = createSampleGroupState()): Promise<SimulatedGroup> {
-  const gacRoot = await mkdtemp(path.join(os.tmpdir(), 'bts-export-faults-gac-'));
+  const gacRoot = await makeTempDir('export-faults-gac');
   return new SimulatedGroup(state, { gacRoot, clock: { now: () => new Date(Date.UTC(2026, 10, 1)) }, newGuid: () => '00000000-0000-4000-8000-000000000001' });
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,6 @@ import { recordCalls } from '../support/record-calls.js';
 
 const NOW = new Date('2026-11-10T20:00:00Z');
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
-const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const MUTATING = new Set(['init', 'putFile', 'putBytes', 'copyObjectTo', 'deleteObject', 'commitSet', 'deleteSet', 'acquireLock', 'sweepTemp']);
 
 interface Opened {

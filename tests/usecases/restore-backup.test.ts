@@ -1,7 +1,4 @@
 import test from 'ava';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { SAMPLE_FTP_PASSWORD, SAMPLE_SFTP_PASSWORD } from '../../src/adapters/simulator/sample-group.js';
 import { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
 import { SimulatedRestoreTarget, scratchGroupLike } from '../../src/adapters/simulator/simulated-restore.js';
@@ -14,6 +11,7 @@ import type { BizTalkRestoreTarget } from '../../src/ports/biztalk-restore.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
 import { drillRestore, restoreBackup, type RestoreOptions } from '../../src/usecases/restore-backup.js';
 import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
+import { makeTempDir } from '../support/cli.js';
 
 const SECRETS: SecretEntry[] = [
   { application: 'Contoso.Billing', port: 'Billing.Send.Bank.Sftp', field: 'AdapterConfig/password', value: SAMPLE_SFTP_PASSWORD },
@@ -46,7 +44,7 @@ async function exported(): Promise<{ source: SimulatedGroup; store: MemoryStore;
 }
 
 async function emptyTarget(source: SimulatedGroup, mutate?: (g: SimulatedGroup) => void): Promise<SimulatedGroup> {
-  const group = scratchGroupLike(source, await mkdtemp(path.join(os.tmpdir(), 'btsbackup-test-restore-gac-')));
+  const group = scratchGroupLike(source, await makeTempDir('restore-gac'));
   mutate?.(group);
   return group;
 }
@@ -259,7 +257,7 @@ test('masked passwords without a secret block the application; --allow-missing-s
 test('install mode: each MSI and the harvested DLL go into the GAC; a second run is Unchanged', async (t) => {
   const { source, store } = await exported();
   // databases restored (the group knows the applications), server rebuilt (empty GAC)
-  const rebuilt = new SimulatedGroup(structuredClone(source.state), { gacRoot: await mkdtemp(path.join(os.tmpdir(), 'btsbackup-test-rebuilt-gac-')) });
+  const rebuilt = new SimulatedGroup(structuredClone(source.state), { gacRoot: await makeTempDir('rebuilt-gac') });
   rebuilt.state.gac = [];
   const { target, calls } = counting(new SimulatedRestoreTarget(rebuilt));
   const outcome = await restoreBackup(target, store, restoreOptions({ mode: 'install' }), recordingReporter());
