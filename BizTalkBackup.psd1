@@ -15,8 +15,10 @@
         'Get-BtsAppArtifact'
         'Get-BtsAppBackup'
         'Get-BtsAppInventory'
+        'Get-BtsAppSecret'
         'Import-BtsAppBackup'
         'Remove-BtsAppBackup'
+        'Set-BtsAppSecret'
         'Test-BtsAppBackup'
     )
     CmdletsToExport      = @()

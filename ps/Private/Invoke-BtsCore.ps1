@@ -11,12 +11,19 @@ function Invoke-BtsCore {
     error -> ErrorRecord 'BizTalkBackup.<code>' with category, target and hint, written through the calling
     cmdlet (non-terminating) or, with -EnableException, thrown once the run is over;
     summary -> remembered; node exiting without one is the terminating error E_OUTPUT_TRUNCATED.
+    -InputText goes to node's standard input (UTF-8, then closed): the way secret values reach the core, never
+    through the request file, the command line or -Verbose. Without it node's standard input is left as it was.
     #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('inventory', 'export', 'list', 'show', 'compare', 'verify', 'prune', 'import', 'inspect')]
+        [ValidateSet('inventory', 'export', 'list', 'show', 'compare', 'verify', 'prune', 'import', 'inspect', 'secrets')]
         [string]$Command,
+
+        # Words after the command on node's command line (a subcommand such as the 'set' of 'secrets set'): plain
+        # words only, everything else travels in the request file.
+        [ValidatePattern('^[a-z][a-z-]*$')]
+        [string[]]$Argument = @(),
 
         [hashtable]$Request = @{},
 
@@ -31,7 +38,10 @@ function Invoke-BtsCore {
 
         # Environment variables for the node process only (a secret's passphrase, never written to disk);
         # the previous values are put back when node is done.
-        [hashtable]$Environment = @{}
+        [hashtable]$Environment = @{},
+
+        # Text written to node's standard input, then closed (secret values: never on disk, never in argv).
+        [string]$InputText
     )
 
     $node = Resolve-BtsNode -Caller $Caller
@@ -45,7 +55,11 @@ function Invoke-BtsCore {
 
     $requestFile = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('btsbackup-{0}.json' -f [System.Guid]::NewGuid().ToString('N'))
     $json = ConvertTo-Json -InputObject $Request -Depth 10 -Compress
-    Write-Verbose ("node {0} {1} --request {2} --json" -f $coreScript, $Command, (ConvertTo-BtsRedactedJson -Request $Request))
+    $hasInput = $PSBoundParameters.ContainsKey('InputText')
+    $commandLine = @($Command) + @($Argument) -join ' '
+    $inputNote = ''
+    if ($hasInput) { $inputNote = ' (values on standard input)' }
+    Write-Verbose ("node {0} {1} --request {2} --json{3}" -f $coreScript, $commandLine, (ConvertTo-BtsRedactedJson -Request $Request), $inputNote)
 
     $state = @{
         Summary    = $null
@@ -70,7 +84,7 @@ function Invoke-BtsCore {
             $savedEnvironment[$name] = [System.Environment]::GetEnvironmentVariable($name)
             [System.Environment]::SetEnvironmentVariable($name, [string]$Environment[$name])
         }
-        & $node $coreScript $Command '--request' $requestFile '--json' 2>&1 | ForEach-Object {
+        $handleLine = {
             $fromStderr = $_ -is [System.Management.Automation.ErrorRecord]
             if ($fromStderr) { $line = $_.Exception.Message } else { $line = [string]$_ }
             if (-not $line) { return }
@@ -146,6 +160,14 @@ function Invoke-BtsCore {
                 }
             }
         }
+        if ($hasInput) {
+            # Windows PowerShell 5.1 pipes text to native commands as ASCII by default; the core reads UTF-8.
+            $OutputEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
+            $InputText | & $node $coreScript $Command @Argument '--request' $requestFile '--json' 2>&1 | ForEach-Object -Process $handleLine
+        }
+        else {
+            & $node $coreScript $Command @Argument '--request' $requestFile '--json' 2>&1 | ForEach-Object -Process $handleLine
+        }
         $exitCode = $LASTEXITCODE
     }
     finally {
@@ -163,7 +185,7 @@ function Invoke-BtsCore {
         $detail = ''
         if ($state.Tail.Count -gt 0) { $detail = ' Last output on stderr: ' + ($state.Tail -join ' | ') }
         $record = New-BtsErrorRecord -Code 'E_OUTPUT_TRUNCATED' -Category 'InvalidResult' -Target $Command `
-            -Message ("The core's '{0}' command exited with code {1} after {2} line(s) without its summary line: the output was cut short or the core stopped unexpectedly.{3}" -f $Command, $exitCode, $state.Lines, $detail) `
+            -Message ("The core's '{0}' command exited with code {1} after {2} line(s) without its summary line: the output was cut short or the core stopped unexpectedly.{3}" -f $commandLine, $exitCode, $state.Lines, $detail) `
             -Hint 'Run the command again with -Verbose; if it repeats, report it with that output.'
         $Caller.ThrowTerminatingError($record)
     }

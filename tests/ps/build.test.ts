@@ -25,8 +25,11 @@ test('build.ps1 assembles out/BizTalkBackup/, smoke-tests it in a fresh pwsh, an
       timeout: 380_000,
       env: { ...process.env, POWERSHELL_TELEMETRY_OPTOUT: '1', NO_COLOR: '1' },
     });
-    t.regex(build.stdout, /smoke test passed in PowerShell 7\.\d+\.\d+: 8 commands; 5 applications exported/);
-    t.regex(build.stdout, /package installs and imports: 8 commands/);
+    const commands = (await readdir(path.join(repoRoot, 'ps', 'Public'))).filter((f) => f.endsWith('.ps1')).length;
+    t.regex(build.stdout, new RegExp(`smoke test passed in PowerShell 7\\.\\d+\\.\\d+: ${commands} commands; 5 applications exported`));
+    t.regex(build.stdout, new RegExp(`package installs and imports: ${commands} commands`));
+    // ExplorerOM's bridge source and the 32-bit helper script travel with the compiled adapter
+    for (const asset of ['ExplorerOmBridge.cs', 'explorerom-x86.ps1']) t.true(existsSync(path.join(out, 'BizTalkBackup', 'dist', 'src', 'adapters', 'explorerom', asset)), asset);
 
     const moduleFolder = path.join(out, 'BizTalkBackup');
     for (const file of ['BizTalkBackup.psd1', 'BizTalkBackup.psm1', 'BizTalkBackup.Format.ps1xml', 'package.json', 'dist/src/cli/main.js', 'node_modules/yargs/package.json']) {

@@ -36,6 +36,14 @@ async function readValueInput(args: SecretsArgs, stdin: NodeJS.ReadableStream): 
 
 const oneLine = (text: string): string => text.replace(/\r?\n$/, '');
 
+type SecretLocationRow = { application: string | null; port: string; location: string | null; field: string; hasValue: boolean };
+
+/** Writes one SecretLocation result (with its `port|location|field` key, never a value) and keeps it for the summary. */
+function emitLocation(out: Output, rows: SecretLocationRow[], row: SecretLocationRow): void {
+  rows.push(row);
+  out.result('SecretLocation', { ...row, key: secretLocationKey({ port: row.port, field: row.field, ...(row.location === null ? {} : { location: row.location }) }) });
+}
+
 /**
  * `secrets set`: one location (--port, --field, [--location], [--application]) whose value comes from stdin or
  * --value-file; or, with --store, the masked passwords a backup set reported, whose values come as a JSON object
@@ -48,17 +56,19 @@ export async function runSecrets(args: SecretsArgs, out: Output, stdin: NodeJS.R
   const exists = await secretsFileExists(file);
   let entries: SecretEntry[] = exists ? await readSecretsFile(file, passphrase) : [];
   const wanted = args.store === undefined ? [] : await maskedOfSet(args);
+  // Counted here, not from out.collected(), which only collects in human mode.
+  const emitted: SecretLocationRow[] = [];
 
   if (args.action === 'list') {
     if (args.store !== undefined) {
-      for (const w of wanted) out.result('SecretLocation', { application: w.application, port: w.port, location: w.location ?? null, field: w.field, hasValue: secretsForApplication(entries, w.application).has(secretLocationKey(w)) });
+      for (const w of wanted) emitLocation(out, emitted, { application: w.application, port: w.port, location: w.location ?? null, field: w.field, hasValue: secretsForApplication(entries, w.application).has(secretLocationKey(w)) });
     } else {
-      for (const e of entries) out.result('SecretLocation', { application: e.application ?? null, port: e.port, location: e.location ?? null, field: e.field, hasValue: true });
+      for (const e of entries) emitLocation(out, emitted, { application: e.application ?? null, port: e.port, location: e.location ?? null, field: e.field, hasValue: true });
     }
     const rows = out.collected('SecretLocation');
     out.text(formatTable(rows, [{ key: 'application', title: 'Application' }, { key: 'port', title: 'Port' }, { key: 'location', title: 'Location' }, { key: 'field', title: 'Field' }, { key: 'hasValue', title: 'Has value' }]));
-    const missing = rows.filter((r) => r['hasValue'] !== true).length;
-    out.summary('secrets', 0, { locations: rows.length, missing });
+    const missing = emitted.filter((r) => !r.hasValue).length;
+    out.summary('secrets', 0, { locations: emitted.length, missing });
     return 0;
   }
 
@@ -69,7 +79,7 @@ export async function runSecrets(args: SecretsArgs, out: Output, stdin: NodeJS.R
     if (value === '') throw new BtsBackupError('E_USAGE', 'The value is empty.');
     entries = upsertSecret(entries, { ...(args.application === undefined ? {} : { application: args.application }), port: args.port, ...(args.location === undefined ? {} : { location: args.location }), field: args.field, value });
     changed = 1;
-    out.result('SecretLocation', { application: args.application ?? null, port: args.port, location: args.location ?? null, field: args.field, hasValue: true });
+    emitLocation(out, emitted, { application: args.application ?? null, port: args.port, location: args.location ?? null, field: args.field, hasValue: true });
   } else {
     if (args.store === undefined) throw new BtsBackupError('E_USAGE', 'secrets set needs --port and --field, or --store to take the locations from a backup set.');
     let values: unknown;
@@ -90,14 +100,14 @@ export async function runSecrets(args: SecretsArgs, out: Output, stdin: NodeJS.R
         entries = upsertSecret(entries, { application: w.application, port: w.port, ...(w.location === undefined ? {} : { location: w.location }), field: w.field, value });
         changed++;
       }
-      out.result('SecretLocation', { application: w.application, port: w.port, location: w.location ?? null, field: w.field, hasValue: secretsForApplication(entries, w.application).has(secretLocationKey(w)) });
+      emitLocation(out, emitted, { application: w.application, port: w.port, location: w.location ?? null, field: w.field, hasValue: secretsForApplication(entries, w.application).has(secretLocationKey(w)) });
     }
   }
   await writeSecretsFile(file, entries, passphrase);
   const rows = out.collected('SecretLocation');
   out.text(formatTable(rows, [{ key: 'application', title: 'Application' }, { key: 'port', title: 'Port' }, { key: 'location', title: 'Location' }, { key: 'field', title: 'Field' }, { key: 'hasValue', title: 'Has value' }]));
   out.text(`${changed} secret(s) written to ${file} (encrypted).`);
-  out.summary('secrets', 0, { set: changed, entries: entries.length, missing: rows.filter((r) => r['hasValue'] !== true).length });
+  out.summary('secrets', 0, { set: changed, entries: entries.length, missing: emitted.filter((r) => !r.hasValue).length });
   return 0;
 }
 
