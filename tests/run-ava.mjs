@@ -18,7 +18,9 @@ child.stderr.on('data', (chunk) => {
 });
 child.on('close', (code, signal) => {
   const count = (pattern) => [...text.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
-  const passed = count(/^\s*(\d+) tests? passed/gm);
+  // With failures ava's summary names only those; count the ticks of the passing tests then.
+  const ticks = [...text.matchAll(/^\s*✔ /gm)].length;
+  const passed = Math.max(count(/^\s*(\d+) tests? passed/gm), ticks);
   const failed = count(/^\s*(\d+) tests? failed/gm) + count(/^\s*(\d+) uncaught exceptions?/gm) + count(/^\s*(\d+) unhandled rejections?/gm);
   const skipped = count(/^\s*(\d+) tests? skipped/gm) + count(/^\s*(\d+) tests? todo/gm);
   const exitCode = code ?? (signal === null ? 1 : 1);
