@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -147,8 +148,11 @@ test('in this process, a known 32-bit-only ExplorerOM is refused before edge-js 
   t.truthy(error?.hint);
 });
 
-test('the compiled adapter finds the bridge source and the helper script of the checkout', (t) => {
-  t.is(defaultBridgeSource(), bridgeSource);
-  t.is(defaultHelperScript(), helperScript);
+test('the compiled adapter finds the bridge source and the helper script beside it (npm run build copies them from src)', (t) => {
+  const compiled = path.join(distDir, 'src', 'adapters', 'explorerom');
+  t.is(defaultBridgeSource(), path.join(compiled, 'ExplorerOmBridge.cs'));
+  t.is(defaultHelperScript(), path.join(compiled, 'explorerom-x86.ps1'));
+  t.is(readFileSync(defaultBridgeSource(), 'utf8'), readFileSync(bridgeSource, 'utf8'));
+  t.is(readFileSync(defaultHelperScript(), 'utf8'), readFileSync(helperScript, 'utf8'));
   t.is(defaultX86PowerShell({ SystemRoot: 'C:\\Windows' }), process.platform === 'win32' ? 'C:\\Windows\\SysWOW64\\WindowsPowerShell\\v1.0\\powershell.exe' : undefined);
 });
