@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BtsBackupError } from '../errors/index.js';
 import { commands } from './commands/index.js';
+import { Interruption } from './interrupt.js';
 import { Output, toTyped, type OutputStreams } from './output.js';
 
 /**
@@ -29,13 +30,16 @@ export async function main(argv: string[], streams: OutputStreams): Promise<numb
       throw error ?? new BtsBackupError('E_USAGE', message ?? 'Invalid command line.', { hint: 'Run `btsbackup --help` for the commands and their options.' });
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
+  const interruption = new Interruption((signal) => out.log('warning', `${signal} received: stopping after the current step (press Ctrl-C again to stop at once).`));
   for (const command of commands) {
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {
       commandName = command.command.split(' ')[0] ?? command.command;
       out = new Output({ json: args['json'] === true, verbose: args['verbose'] === true }, streams);
+      out.checkpoint = () => interruption.check();
       exitCode = await command.run(args, out);
     });
   }
+  interruption.install();
   try {
     await parser.parseAsync();
   } catch (error) {
@@ -43,6 +47,8 @@ export async function main(argv: string[], streams: OutputStreams): Promise<numb
     out.error(typed);
     exitCode = typed.exitCode;
     out.summary(commandName, exitCode, {}, { error: typed.code });
+  } finally {
+    interruption.uninstall();
   }
   return exitCode;
 }

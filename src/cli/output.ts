@@ -24,6 +24,9 @@ export class Output implements Reporter {
   private readonly results: { kind: string; value: Record<string, unknown> }[] = [];
   private progressShown = false;
 
+  /** Called at every progress report: throws to stop the command between applications (Ctrl-C). */
+  checkpoint: () => void = () => undefined;
+
   constructor(options: { json: boolean; verbose: boolean }, streams: OutputStreams) {
     this.json = options.json;
     this.verbose = options.verbose;
@@ -31,6 +34,7 @@ export class Output implements Reporter {
   }
 
   progress(activity: string, status: string, current: number, total: number): void {
+    this.checkpoint();
     const percent = total === 0 ? 0 : Math.floor((current * 100) / total);
     if (this.json) {
       this.streams.stderr.write(`${asciiJson({ type: 'progress', activity, status, percent, current, total })}\n`);

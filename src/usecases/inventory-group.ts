@@ -101,7 +101,8 @@ export async function readLatestManifest(store: BackupStore): Promise<Manifest |
 
 /** A typed failure of one application becomes a manifest failure (and a warning); anything else is a bug and propagates. */
 export function recordFailure(application: string, error: unknown, reporter: Reporter): ManifestFailure {
-  if (!isBtsBackupError(error)) throw error;
+  // Not an application's failure: a bug, or the user stopping the run.
+  if (!isBtsBackupError(error) || error.code === 'E_INTERRUPTED') throw error;
   reporter.log('warning', `${application}: ${error.message}`);
   return { application, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
 }
