@@ -1,4 +1,4 @@
-import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
+import { BtsBackupError, fromSystemError, isBtsBackupError } from '../errors/index.js';
 import type { Reporter } from '../usecases/reporter.js';
 
 /** Escapes every non-ASCII character so Windows PowerShell 5.1 reads each line whatever its console encoding. */
@@ -108,6 +108,8 @@ export class Output implements Reporter {
 /** Anything thrown becomes a typed error; what is not ours is a bug and says so, without a stack trace unless --verbose. */
 export function toTyped(error: unknown): BtsBackupError {
   if (isBtsBackupError(error)) return error;
+  const system = fromSystemError(error);
+  if (system !== undefined) return system;
   const message = error instanceof Error ? error.message : String(error);
   return new BtsBackupError('E_INTERNAL', `Unexpected error: ${message}`, { cause: error, hint: 'This is a bug in BizTalkBackup; run again with --verbose and report the output.' });
 }

@@ -11,6 +11,8 @@ export const errorCodes = {
   E_INVALID_DATA: { category: 'InvalidData', exitCode: 1 },
   E_UNSUPPORTED: { category: 'NotImplemented', exitCode: 1 },
   E_STORE_MISSING: { category: 'ObjectNotFound', exitCode: 10 },
+  E_ACCESS_DENIED: { category: 'PermissionDenied', exitCode: 1 },
+  E_IO: { category: 'WriteError', exitCode: 1 },
   E_STORE_BUSY: { category: 'ResourceBusy', exitCode: 1 },
   E_SHORT_WRITE: { category: 'WriteError', exitCode: 1 },
   E_DISK_FULL: { category: 'WriteError', exitCode: 1 },

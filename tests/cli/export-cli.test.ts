@@ -193,3 +193,12 @@ test('a BTSTask failure for one application, injected through the environment, i
   t.like(run.out.find((l) => l['kind'] === 'BackupApplication' && l['name'] === 'Contoso.Billing'), { backupStatus: 'Failed' });
   t.true(run.err.some((l) => l['type'] === 'log' && String(l['message']).includes('Contoso.Billing')));
 });
+
+test('a store path that runs through a file is a typed I/O error naming the path, not a crash', async (t) => {
+  const dir = await makeTempDir('cli-notdir');
+  await writeFile(path.join(dir, 'afile'), 'x');
+  const run = await runCli(['export', '--simulator', '--store', path.join(dir, 'afile', 'store'), '--json']);
+  t.is(run.exitCode, 1);
+  t.like(run.err.find((l) => l['type'] === 'error'), { code: 'E_IO', target: path.join(dir, 'afile', 'store') });
+  t.notRegex(run.stderr, /\n\s+at /);
+});
