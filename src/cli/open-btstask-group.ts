@@ -15,12 +15,18 @@ import type { GroupOptions } from './context.js';
  * machine offers for applications, references and hosts: ExplorerOM in-process, ExplorerOM in a 32-bit helper, or
  * BTSTask's ListApps as the last resort. `--catalog` pins one.
  */
-export async function openBtsTaskGroup(options: GroupOptions, log: (level: 'verbose' | 'info' | 'warning', message: string) => void): Promise<BizTalkGroup> {
+/** BTSTask.exe as found (registry or --btstask), with the per-call timeout; a `.js` path runs under node (the emulator). */
+export async function openBtsTaskRunner(options: GroupOptions): Promise<{ executable: string; runner: ProcessRunner }> {
   const executable = await findBtsTask(options.btstask === undefined ? {} : { explicitPath: options.btstask });
   const timeoutMs = (options.btstaskTimeout ?? 3600) * 1000;
   const runner = /\.m?js$/i.test(executable)
     ? new ProcessRunner({ command: process.execPath, prefixArgs: [path.resolve(executable)], timeoutMs })
     : new ProcessRunner({ command: executable, timeoutMs });
+  return { executable, runner };
+}
+
+export async function openBtsTaskGroup(options: GroupOptions, log: (level: 'verbose' | 'info' | 'warning', message: string) => void): Promise<BizTalkGroup> {
+  const { runner } = await openBtsTaskRunner(options);
   const env = process.env;
   const deployment = new BtsTaskGroup({
     runner,

@@ -4,8 +4,6 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { BtsTaskRestoreTarget } from '../../adapters/btstask/btstask-restore.js';
 import { CompositeGroup } from '../../adapters/composite-group.js';
-import { ProcessRunner } from '../../adapters/btstask/btstask-runner.js';
-import { findBtsTask } from '../../adapters/btstask/find-btstask.js';
 import { readSecretsFile, resolvePassphrase } from '../../adapters/secrets/secrets-file.js';
 import { SimulatedGroup } from '../../adapters/simulator/simulated-group.js';
 import { scratchGroupLike, SimulatedRestoreTarget, simulatedReferenceEditor } from '../../adapters/simulator/simulated-restore.js';
@@ -16,6 +14,7 @@ import type { ApplicationReferenceEditor, BizTalkRestoreTarget } from '../../por
 import { describeStep, drillRestore, restoreBackup, type RestoreOptions } from '../../usecases/restore-backup.js';
 import { arrayOf, groupArgs, groupOptions, nameOptions, type CliCommand } from '../command.js';
 import { openGroup, openStore, type GroupOptions } from '../context.js';
+import { openBtsTaskRunner } from '../open-btstask-group.js';
 import { formatTable, type Output } from '../output.js';
 
 export interface RestoreArgs extends GroupOptions {
@@ -48,9 +47,7 @@ async function openRestoreTarget(args: RestoreArgs, out: Output): Promise<{ targ
     const stateFile = args.simulatorState === undefined ? undefined : path.resolve(args.simulatorState);
     return { target: new SimulatedRestoreTarget(group, stateFile === undefined ? undefined : () => group.saveTo(stateFile)), simulated: group };
   }
-  const executable = await findBtsTask(args.btstask === undefined ? {} : { explicitPath: args.btstask });
-  const timeoutMs = (args.btstaskTimeout ?? 3600) * 1000;
-  const runner = /\.m?js$/i.test(executable) ? new ProcessRunner({ command: process.execPath, prefixArgs: [path.resolve(executable)], timeoutMs }) : new ProcessRunner({ command: executable, timeoutMs });
+  const { executable, runner } = await openBtsTaskRunner(args);
   // BTSTask has no AddReference: ExplorerOM adds references when the catalog is ExplorerOM. Without it, and only when
   // the BTSTask emulator stands in for BTSTask.exe, the emulator's group state file stands in for ExplorerOM.
   const catalog = group instanceof CompositeGroup ? group.catalog : undefined;
