@@ -40,7 +40,6 @@ export function fileBytes(file: FileContentSpec): Uint8Array {
   return new Uint8Array();
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** The folder name BizTalk gives a resource inside its ITEM~n.CAB. */
 function resourceFolder(resource: { type: string; luid: string }): string {
@@ -165,7 +164,7 @@ export class SimulatedGroup implements BizTalkGroup {
       type: resource.type,
       luid: resource.luid,
       properties: { ...resource.properties },
-      sha256: sha256(concat(resource.files.map(fileBytes))),
+      sha256: resource.files.reduce((hash, file) => hash.update(fileBytes(file)), createHash('sha256')).digest('hex'),
     }));
     // ListApp lists the bindings ExportApp generates as a resource of their own, as real BizTalk does.
     if (app.bindings !== undefined) listed.push({ type: ResourceType.BizTalkBinding, luid: `Application/${app.name}`, properties: {} });
@@ -287,15 +286,4 @@ function environmentFaults(): SimulatedFault[] {
 
 function emptyBindings(application: string): string {
   return `<?xml version="1.0" encoding="utf-8"?>\r\n<BindingInfo xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Assembly="Microsoft.BizTalk.Deployment, Version=3.0.1.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35" Version="3.5.1.0" BindingStatus="NoBindings" BoundEndpoints="0" TotalEndpoints="0">\r\n  <Timestamp>2026-01-01T00:00:00</Timestamp>\r\n  <ModuleRefCollection>\r\n    <ModuleRef Name="[Application:${application.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}]" Version="" Culture="" PublicKeyToken="" FullName="">\r\n      <Services />\r\n    </ModuleRef>\r\n  </ModuleRefCollection>\r\n  <SendPortCollection />\r\n  <DistributionListCollection />\r\n  <ReceivePortCollection />\r\n  <PartyCollection xsi:nil="true" />\r\n</BindingInfo>\r\n`;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
