@@ -2,10 +2,10 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAdf } from '../../src/adapters/msi/adf.js';
-import { makeTempDir, runCli } from '../support/cli.js';
+import { filesUnder, makeTempDir, runCli } from '../support/cli.js';
 
 const objectPath = (store: string, sha: string): string => path.join(store, 'objects', sha.slice(0, 2), sha);
 
@@ -48,7 +48,7 @@ test('export --simulator --json: one MSI per application that msitools accept, b
     await writeFile(msiFile, await readFile(objectPath(store, msi.sha256)));
     t.true(tool('msiinfo', ['suminfo', msiFile], undefined, 'latin1').includes(`Title: ${app.name}\n`), `${app.name}: msiinfo reads the title`);
     tool('msiextract', ['-C', work, msiFile]);
-    const extracted = await listFiles(work);
+    const extracted = await filesUnder(work);
     const adfFile = extracted.find((f) => f.endsWith('ApplicationDefinition.adf'));
     t.truthy(adfFile, `${app.name}: ADF extracted`);
     const adf = parseAdf(await readFile(adfFile!, 'utf8'), 'adf');
@@ -64,15 +64,6 @@ test('export --simulator --json: one MSI per application that msitools accept, b
   t.truthy(orders.artifacts.find((a) => a.kind === 'dependency' && a.name === 'Contoso.Common.Helpers.dll'));
 });
 
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(full)));
-    else out.push(full);
-  }
-  return out;
-}
 
 test('the human output of export, list and show reads like a report', async (t) => {
   const dir = await makeTempDir('cli-human');

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createSampleGroupState, SAMPLE_FTP_PASSWORD, SAMPLE_SFTP_PASSWORD } from '../../src/adapters/simulator/sample-group.js';
-import { cliPath, makeTempDir, repoRoot } from '../support/cli.js';
+import { cliPath, filesUnder, makeTempDir, repoRoot } from '../support/cli.js';
 
 const CANARY = 'Canary-91c4e2d7-Zz!';
 const PASSPHRASE = 'restore drill passphrase';
@@ -34,15 +34,6 @@ function cli(args: string[], env: Record<string, string>, stdin?: string): Promi
   });
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
-    else out.push(full);
-  }
-  return out;
-}
 
 function emptyGroup(): string {
   const state = createSampleGroupState();

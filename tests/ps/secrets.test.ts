@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readSecretsFile } from '../../src/adapters/secrets/secrets-file.js';
 import { PwshSession, coreCli, findPwsh, psQuote, type Captured } from '../support/pwsh.js';
+import { filesUnder } from '../support/cli.js';
 
 const pwsh = findPwsh();
 let session: PwshSession;
@@ -248,15 +249,6 @@ test.serial('Import-BtsAppBackup with the secrets file written from PowerShell r
   t.true(group.includes(SFTP_VALUE));
 });
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
-    else out.push(full);
-  }
-  return out;
-}
 
 test.serial('the canary is in no output stream, no argv or environment, no request file and no file but the restored group', async (t) => {
   t.true(seen.length >= 10);

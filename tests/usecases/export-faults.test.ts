@@ -18,7 +18,7 @@ import { retentionCandidates, verifyBackup } from '../../src/usecases/verify-bac
 import { CrashError, FaultFs } from '../adapters/store/fault-fs.js';
 import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
 import { recordCalls } from '../support/record-calls.js';
-import { makeTempDir } from '../support/cli.js';
+import { filesUnder, makeTempDir } from '../support/cli.js';
 
 const STRUCTURE = { set: 'all', include: [], readData: { mode: 'none' } } as const;
 const READ_DATA = { set: 'all', include: [], readData: { mode: 'all' } } as const;
@@ -32,18 +32,9 @@ async function tempStore(t: ExecutionContext): Promise<string> {
 const objectFile = (root: string, sha: string): string => path.join(root, 'objects', sha.slice(0, 2), sha);
 const setFile = (root: string, setId: string): string => path.join(root, 'sets', `${setId}.json`);
 
-/** Every file under `dir`, relative. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (at: string): Promise<void> => {
-    for (const entry of await readdir(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else out.push(path.relative(dir, full));
-    }
-  };
-  await walk(dir);
-  return out.sort();
+/** Every file under `dir`, relative, sorted. */
+async function relativeFilesUnder(dir: string): Promise<string[]> {
+  return (await filesUnder(dir)).map((file) => path.relative(dir, file)).sort();
 }
 
 async function overwrite(file: string, bytes: Uint8Array | string): Promise<void> {
@@ -112,7 +103,7 @@ test('case 1: a crash after the objects are written, before the manifest commit:
   const after = await verifyBackup(store, STRUCTURE, recordingReporter());
   t.is(after.exitCode, 0);
   t.deepEqual(after.orphans, [], 'the orphans now belong to the new set');
-  t.false((await filesUnder(root)).some((f) => path.basename(f).startsWith('.tmp-')), 'temp files swept');
+  t.false((await relativeFilesUnder(root)).some((f) => path.basename(f).startsWith('.tmp-')), 'temp files swept');
 });
 
 // ---- case 4 ------------------------------------------------------------------------------------------------------
@@ -160,19 +151,19 @@ for (const [title, content, code] of [
     group.application('Zahlungsverkehr Süd').references.push('Contoso.Billing');
     const latest = (await exportBackup(group, createFsStore(root), exportOptions(), recordingReporter())).manifest!;
     await overwrite(setFile(root, latest.setId), content);
-    const before = await filesUnder(root);
+    const before = await relativeFilesUnder(root);
 
     const { group: watched, calls } = countingGroup(group);
     await t.throwsAsync(exportBackup(watched, createFsStore(root), exportOptions(), recordingReporter()), { code });
     t.false(calls.includes('exportApplication'), 'no full re-export');
-    t.deepEqual(await filesUnder(root), before, 'nothing written');
+    t.deepEqual(await relativeFilesUnder(root), before, 'nothing written');
 
     const verified = await verifyBackup(createFsStore(root), STRUCTURE, recordingReporter());
     t.is(verified.exitCode, 12);
     t.like(verified.results.find((r) => r.setId === latest.setId), { application: null, status: 'Failed', problems: [{ code }] });
 
     await t.throwsAsync(pruneStore(createFsStore(root), { policy: { keepLast: 1 }, now: new Date(), candidates: retentionCandidates }), { code });
-    t.deepEqual(await filesUnder(root), before, 'prune deleted nothing');
+    t.deepEqual(await relativeFilesUnder(root), before, 'prune deleted nothing');
   });
 }
 
@@ -227,11 +218,11 @@ test('case 12: unsafe artifact names in a committed manifest are E_PATH_UNSAFE a
     app.artifacts[0]!.name = names[i % names.length]!;
   });
   await overwrite(setFile(root, manifest.setId), serializeManifest(tampered));
-  const before = await filesUnder(path.dirname(root));
+  const before = await relativeFilesUnder(path.dirname(root));
   const outcome = await verifyBackup(createFsStore(root), STRUCTURE, recordingReporter());
   t.is(outcome.exitCode, 12);
   for (const result of outcome.results) t.deepEqual(result.problems.map((p) => p.code), ['E_PATH_UNSAFE'], String(result.application));
-  t.deepEqual(await filesUnder(path.dirname(root)), before);
+  t.deepEqual(await relativeFilesUnder(path.dirname(root)), before);
   const candidates = await retentionCandidates(createFsStore(root));
   t.false(candidates[0]!.verified, 'an unsafe set does not count as verified for retention');
 });
@@ -257,7 +248,7 @@ async function awkwardNames(t: ExecutionContext, awkward: readonly string[], col
   const manifest = parseManifest(await readFile(setFile(root, outcome.manifest!.setId)), 'm');
   for (const name of awkward) t.true(manifest.applications.some((a) => a.name === name) || manifest.failures.some((f) => f.application === name), `${name.slice(0, 40)} round-trips through the manifest`);
   for (const artifact of manifest.applications.flatMap((a) => a.artifacts)) t.is(relativePathProblem(artifact.name), undefined, artifact.name);
-  for (const file of await filesUnder(root)) for (const segment of file.split(path.sep)) t.true(isSafeName(segment) && segment.length <= 80, file);
+  for (const file of await relativeFilesUnder(root)) for (const segment of file.split(path.sep)) t.true(isSafeName(segment) && segment.length <= 80, file);
   const reporter = recordingReporter();
   const verified = await verifyBackup(createFsStore(root), STRUCTURE, reporter);
   t.is(verified.exitCode, 0, JSON.stringify(verified.results.filter((r) => r.status === 'Failed')));
@@ -345,7 +336,7 @@ test('case 22: nothing changed: no new objects, no new set, every application Un
   const root = await tempStore(t);
   const group = await sampleGroup();
   const first = (await exportBackup(group, createFsStore(root), exportOptions(), recordingReporter())).manifest!;
-  const files = await filesUnder(path.join(root, 'objects'));
+  const files = await relativeFilesUnder(path.join(root, 'objects'));
   const runs: ReturnType<typeof recordingReporter>[] = [];
   for (let i = 0; i < 2; i++) {
     const watch = new FaultFs();
@@ -357,7 +348,7 @@ test('case 22: nothing changed: no new objects, no new set, every application Un
     t.is(watch.count('rename', (p) => p.includes(`${path.sep}objects${path.sep}`) || p.includes(`${path.sep}sets${path.sep}`)), 0);
     runs.push(reporter);
   }
-  t.deepEqual(await filesUnder(path.join(root, 'objects')), files);
+  t.deepEqual(await relativeFilesUnder(path.join(root, 'objects')), files);
   t.deepEqual(await createFsStore(root).listSets(), [first.setId]);
   const results = (r: ReturnType<typeof recordingReporter>) => r.lines.filter((l) => l.type === 'result');
   t.deepEqual(results(runs[1]!), results(runs[0]!));

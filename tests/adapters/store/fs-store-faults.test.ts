@@ -11,6 +11,7 @@ import { nodeFsSeams } from '../../../src/adapters/store/fs-seams.js';
 import type { BtsBackupError } from '../../../src/errors/index.js';
 import { CrashError, FaultFs } from './fault-fs.js';
 import { manualClock, writePseudoRandomFile, type ManualClock } from './store-contract.js';
+import { filesUnder } from '../../support/cli.js';
 
 /** RELIABILITY.md fault cases 1-3, 7-11, 16 and damaged objects, against the real file system with injected faults. */
 const SET_A = '20261125T091500Z-aaaaaa';
@@ -59,11 +60,6 @@ async function fixture(t: ExecutionContext): Promise<Fixture> {
   await store.commitSet(SET_A, enc(JSON.stringify({ objects: [sha(X), sha(Y)] })), lock);
   await lock.release();
   return { base, root, clock, sleeps, open };
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }
 
 async function tempsUnder(root: string): Promise<string[]> {
