@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readCabinet } from '../src/adapters/msi/cab-reader.js';
+import { readCabinet } from '../src/formats/cab/cab-reader.js';
 import { buildCabinet, filesInFolder } from '../tests/support/cab-builder.js';
 import { gcabCreate, sampleData } from '../tests/support/cab-oracle.js';
-import { lzxCompress } from '../tests/support/lzx-encoder.js';
+import { lzxCompress } from '../src/formats/lzx/lzx-encoder.js';
 
 export interface BenchResult {
   name: string;

@@ -47,6 +47,19 @@ export const errorCodes = {
   /** Raised by the PowerShell bridge when the compiled core is not where the module expects it. */
   E_CORE_MISSING: { category: 'ResourceUnavailable', exitCode: 1 },
   E_INTERRUPTED: { category: 'OperationStopped', exitCode: 130 },
+  // New codes go after the marker of the area they belong to (one marker per area keeps parallel work mergeable).
+  // codes: formats and hostile input
+
+  // codes: secrets and restore
+
+  // codes: store, locks and temp areas
+
+  // codes: BTSTask runner and output
+
+  // codes: real server (ExplorerOM, msiexec, registry, per-application faults)
+
+  // codes: PowerShell bridge and module
+
   E_INTERNAL: { category: 'NotSpecified', exitCode: 1 },
 } as const satisfies Record<string, { category: string; exitCode: number }>;
 

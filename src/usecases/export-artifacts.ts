@@ -6,10 +6,10 @@ import type { ArtifactRef, ManifestApplication, ManifestRedaction, ManifestWarni
 import { ResourceType, type AssemblyIdentity, type ResourceInfo } from '../core/model.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError } from '../errors/index.js';
-import { readAssembly } from '../adapters/dotnet/assembly-reader.js';
-import { buildApplicationPackage, readApplicationPackage, type ApplicationPackage } from '../adapters/msi/application-package.js';
-import { findMaskedPasswords } from '../adapters/xml/binding-secrets.js';
-import { redactSecrets } from '../adapters/xml/redact-secrets.js';
+import { readAssembly } from '../formats/dotnet/assembly-reader.js';
+import { buildApplicationPackage, readApplicationPackage, type ApplicationPackage } from '../formats/msi/application-package.js';
+import { findMaskedPasswords } from '../formats/bindings/binding-secrets.js';
+import { redactSecrets } from '../formats/bindings/redact-secrets.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { BackupStore } from '../ports/store.js';
 import type { Inventoried } from './inventory-group.js';

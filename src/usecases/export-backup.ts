@@ -10,7 +10,7 @@ import { planBackup, type BackupPlan, type BackupStep } from '../core/plan-backu
 import { safeFileName } from '../core/safe-file-name.js';
 import { setIdTime } from '../core/set-id.js';
 import { BtsBackupError } from '../errors/index.js';
-import { readApplicationPackage } from '../adapters/msi/application-package.js';
+import { readApplicationPackage } from '../formats/msi/application-package.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { Clock } from '../ports/clock.js';
 import type { BackupStore, StoreLock } from '../ports/store.js';

@@ -2,10 +2,10 @@
 // resources, references, bindings and where passwords were masked. A .NET assembly: its identity and
 // references. Secrets never appear in the result, only where they were.
 import type { Element } from '@xmldom/xmldom';
-import { readAssembly } from '../adapters/dotnet/assembly-reader.js';
-import { readApplicationPackage, resourceKind } from '../adapters/msi/application-package.js';
-import { hasCfbSignature } from '../adapters/msi/compound-file.js';
-import { childElements, decodeText, descendants, parseXml } from '../adapters/xml/parse-xml.js';
+import { readAssembly } from '../formats/dotnet/assembly-reader.js';
+import { readApplicationPackage, resourceKind } from '../formats/msi/application-package.js';
+import { hasCfbSignature } from '../formats/msi/compound-file.js';
+import { childElements, decodeText, descendants, parseXml } from '../formats/bindings/parse-xml.js';
 import type { AssemblyIdentity } from '../core/model.js';
 import { BtsBackupError } from '../errors/index.js';
 

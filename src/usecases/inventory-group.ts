@@ -6,7 +6,7 @@ import type { ApplicationInfo, ResourceInfo } from '../core/model.js';
 import { selectApplications, type SkippedApplication } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
-import { normalizeBindings } from '../adapters/xml/normalize-bindings.js';
+import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { BackupStore } from '../ports/store.js';
 import type { Reporter } from './reporter.js';

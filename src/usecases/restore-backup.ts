@@ -10,9 +10,9 @@ import { planRestore, type ObjectCheck, type RestoreApplicationPlan, type Restor
 import { safeFileName } from '../core/safe-file-name.js';
 import { secretLocationKey, secretsForApplication, type SecretEntry } from '../core/secrets.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
-import { injectSecrets } from '../adapters/xml/binding-secrets.js';
-import { normalizeBindings } from '../adapters/xml/normalize-bindings.js';
-import { decodeText } from '../adapters/xml/parse-xml.js';
+import { injectSecrets } from '../formats/bindings/binding-secrets.js';
+import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
+import { decodeText } from '../formats/bindings/parse-xml.js';
 import type { BizTalkRestoreTarget } from '../ports/biztalk-restore.js';
 import type { BackupStore } from '../ports/store.js';
 import { readLatestManifest } from './inventory-group.js';

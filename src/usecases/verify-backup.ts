@@ -1,6 +1,6 @@
-import { readApplicationPackage } from '../adapters/msi/application-package.js';
-import { decodeText } from '../adapters/xml/parse-xml.js';
-import { normalizeBindings } from '../adapters/xml/normalize-bindings.js';
+import { readApplicationPackage } from '../formats/msi/application-package.js';
+import { decodeText } from '../formats/bindings/parse-xml.js';
+import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { filterNames } from '../core/filter-names.js';
 import { parseManifest, type ArtifactRef, type Manifest, type ManifestApplication } from '../core/manifest.js';
 import { applicationCaseCollisions, checkManifestNames, findOrphans, isReadDataSelected, type ReadDataSelection, type VerifyProblem, type VerifyResult } from '../core/verify-plan.js';

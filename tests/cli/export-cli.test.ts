@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseAdf } from '../../src/adapters/msi/adf.js';
+import { parseAdf } from '../../src/formats/adf/adf.js';
 import { filesUnder, makeTempDir, runCli } from '../support/cli.js';
 
 const objectPath = (store: string, sha: string): string => path.join(store, 'objects', sha.slice(0, 2), sha);

@@ -5,10 +5,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestFn } from 'ava';
-import { readApplicationPackage } from '../../src/adapters/msi/application-package.js';
+import { readApplicationPackage } from '../../src/formats/msi/application-package.js';
 import type { GroupState } from '../../src/adapters/simulator/group-state.js';
 import { SAMPLE_FTP_PASSWORD, SAMPLE_SFTP_PASSWORD } from '../../src/adapters/simulator/sample-group.js';
-import { childElements, decodeText, descendants, parseXml } from '../../src/adapters/xml/parse-xml.js';
+import { childElements, decodeText, descendants, parseXml } from '../../src/formats/bindings/parse-xml.js';
 import { ResourceType } from '../../src/core/model.js';
 import type { BizTalkGroup, ResourceRef } from '../../src/ports/biztalk-group.js';
 

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { SAMPLE_ASSEMBLIES } from '../../src/adapters/simulator/sample-group.js';
 import { gacPath } from '../../src/adapters/dotnet/gac-path.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
-import { readApplicationPackage } from '../../src/adapters/msi/application-package.js';
+import { readApplicationPackage } from '../../src/formats/msi/application-package.js';
 import { parseManifest } from '../../src/core/manifest.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
 import { newSetId } from '../../src/core/set-id.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { writeAssembly } from '../../src/adapters/dotnet/assembly-writer.js';
-import { buildApplicationPackage, type ApplicationPackageInput } from '../../src/adapters/msi/application-package.js';
-import { escapeXml } from '../../src/adapters/xml/parse-xml.js';
+import { writeAssembly } from '../../src/formats/dotnet/assembly-writer.js';
+import { buildApplicationPackage, type ApplicationPackageInput } from '../../src/formats/msi/application-package.js';
+import { escapeXml } from '../../src/formats/bindings/parse-xml.js';
 import { BtsBackupError } from '../../src/errors/index.js';
 import { inspectFile } from '../../src/usecases/inspect-file.js';
 

@@ -3,7 +3,7 @@ import { SAMPLE_FTP_PASSWORD, SAMPLE_SFTP_PASSWORD } from '../../src/adapters/si
 import { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
 import { SimulatedRestoreTarget, scratchGroupLike } from '../../src/adapters/simulator/simulated-restore.js';
 import { createMemoryStore, type MemoryStore } from '../../src/adapters/store/memory-store.js';
-import { normalizeBindings } from '../../src/adapters/xml/normalize-bindings.js';
+import { normalizeBindings } from '../../src/formats/bindings/normalize-bindings.js';
 import { canonicalResources } from '../../src/core/app-snapshot.js';
 import { parseManifest, serializeManifest, type Manifest } from '../../src/core/manifest.js';
 import type { SecretEntry } from '../../src/core/secrets.js';

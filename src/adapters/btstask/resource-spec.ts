@@ -1,7 +1,7 @@
 import type { Document, Element } from '@xmldom/xmldom';
 import { BtsBackupError } from '../../errors/index.js';
 import type { ResourceRef } from '../../ports/biztalk-group.js';
-import { childElements, decodeText, escapeXml, firstChild, parseXml, serializeXml } from '../xml/parse-xml.js';
+import { childElements, decodeText, escapeXml, firstChild, parseXml, serializeXml } from '../../formats/bindings/parse-xml.js';
 
 /**
  * ResourceSpec files: written by `ListApp /ResourceSpec`, read by `ExportApp /ResourceSpec`. UTF-16 with a BOM;

@@ -1,4 +1,4 @@
-import { escapeXml } from '../xml/parse-xml.js';
+import { escapeXml } from '../../formats/bindings/parse-xml.js';
 
 /** Builds BindingInfo XML shaped like BizTalk's ExportBindings output, for the simulator's groups. */
 export interface TransportSpec {

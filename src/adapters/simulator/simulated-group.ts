@@ -6,11 +6,11 @@ import { ResourceType, SYSTEM_APPLICATION, type AdapterHandlerInfo, type Applica
 import { BtsBackupError } from '../../errors/index.js';
 import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
 import type { Clock } from '../../ports/clock.js';
-import { writeAssembly } from '../dotnet/assembly-writer.js';
+import { writeAssembly } from '../../formats/dotnet/assembly-writer.js';
 import { gacPath } from '../dotnet/gac-path.js';
-import { buildApplicationPackage, type PackageResource } from '../msi/application-package.js';
-import { maskBindingPasswords } from '../xml/binding-secrets.js';
-import { parseXml } from '../xml/parse-xml.js';
+import { buildApplicationPackage, type PackageResource } from '../../formats/msi/application-package.js';
+import { maskBindingPasswords } from '../../formats/bindings/binding-secrets.js';
+import { parseXml } from '../../formats/bindings/parse-xml.js';
 import { parseGroupState, type ApplicationState, type AssemblyContentSpec, type FileContentSpec, type GroupState, type SimulatedFault } from './group-state.js';
 
 export interface SimulatedGroupOptions {

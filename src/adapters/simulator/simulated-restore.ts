@@ -6,11 +6,11 @@ import { relativePathProblem } from '../../core/path-safety.js';
 import { BtsBackupError, type ErrorCode } from '../../errors/index.js';
 import type { OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
 import type { ApplicationReferenceEditor, BizTalkRestoreTarget, ImportApplicationOptions } from '../../ports/biztalk-restore.js';
-import { readAssembly } from '../dotnet/assembly-reader.js';
+import { readAssembly } from '../../formats/dotnet/assembly-reader.js';
 import { gacPath } from '../dotnet/gac-path.js';
-import { readApplicationPackage, resourceKind, type ApplicationPackage } from '../msi/application-package.js';
-import { normalizeBindings } from '../xml/normalize-bindings.js';
-import { childElements, decodeText, descendants, firstChild, parseXml } from '../xml/parse-xml.js';
+import { readApplicationPackage, resourceKind, type ApplicationPackage } from '../../formats/msi/application-package.js';
+import { normalizeBindings } from '../../formats/bindings/normalize-bindings.js';
+import { childElements, decodeText, descendants, firstChild, parseXml } from '../../formats/bindings/parse-xml.js';
 import type { ApplicationState, ResourceState } from './group-state.js';
 import { SimulatedGroup } from './simulated-group.js';
 

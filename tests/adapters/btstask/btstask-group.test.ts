@@ -5,7 +5,7 @@ import test from 'ava';
 import { BtsTaskGroup } from '../../../src/adapters/btstask/btstask-group.js';
 import { ProcessRunner } from '../../../src/adapters/btstask/btstask-runner.js';
 import { readResourceSpec } from '../../../src/adapters/btstask/resource-spec.js';
-import { readApplicationPackage } from '../../../src/adapters/msi/application-package.js';
+import { readApplicationPackage } from '../../../src/formats/msi/application-package.js';
 import { SAMPLE_ASSEMBLIES, SAMPLE_FTP_PASSWORD, SAMPLE_SFTP_PASSWORD } from '../../../src/adapters/simulator/sample-group.js';
 import { gacPath } from '../../../src/adapters/dotnet/gac-path.js';
 import { parseBtsTaskOutput } from '../../../src/adapters/btstask/btstask-output.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { buildResourceSpec, readResourceSpec, restrictResourceSpec, RESOURCE_SPEC_NAMESPACE, writeResourceSpec } from '../../../src/adapters/btstask/resource-spec.js';
-import { decodeText } from '../../../src/adapters/xml/parse-xml.js';
+import { decodeText } from '../../../src/formats/bindings/parse-xml.js';
 
 const asm = 'Contoso.Orders.Maps, Version=1.2.0.0, Culture=neutral, PublicKeyToken=f1e2d3c4b5a69788';
 const xml = (rootAttributes = '') =>

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decryptSecrets, encryptSecrets, readSecretsFile, resolvePassphrase, writeSecretsFile } from '../../../src/adapters/secrets/secrets-file.js';
 import { secretsForApplication, upsertSecret, type SecretEntry } from '../../../src/core/secrets.js';
-import { secretKey } from '../../../src/adapters/xml/binding-secrets.js';
+import { secretKey } from '../../../src/formats/bindings/binding-secrets.js';
 import { isBtsBackupError } from '../../../src/errors/index.js';
 import { makeTempDir } from '../../support/cli.js';
 

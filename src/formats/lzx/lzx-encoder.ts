@@ -3,7 +3,7 @@
 // frequencies (length-limited, sent as pretree-coded deltas against the previous block's), Intel E8
 // translation, 32 KiB frames each ending on a 16-bit boundary and cut into its own CFDATA block.
 // Ratio is not a goal; covering the format is. cabextract is the judge that its output is valid LZX.
-import type { BuilderBlock } from './cab-builder.js';
+import type { BuilderBlock } from '../../../tests/support/cab-builder.js';
 
 export type LzxBlockType = 'verbatim' | 'aligned' | 'uncompressed';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { buildCabinet, checksum } from '../../../src/adapters/msi/cab-writer.js';
-import { readCabinet } from '../../../src/adapters/msi/cab-reader.js';
+import { buildCabinet, checksum } from '../../../src/formats/cab/cab-writer.js';
+import { readCabinet } from '../../../src/formats/cab/cab-reader.js';
 import { cabextract, sampleBytes } from '../../support/msi-oracle.js';
 
 const files = [

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ADF_NAMESPACE, buildAdf, parseAdf, type ApplicationDefinition } from '../../../src/adapters/msi/adf.js';
+import { ADF_NAMESPACE, buildAdf, parseAdf, type ApplicationDefinition } from '../../../src/formats/adf/adf.js';
 import { BtsBackupError } from '../../../src/errors/index.js';
 
 const definition: ApplicationDefinition = {

@@ -1,12 +1,12 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCabinet, readCabinetInfo } from '../../../src/adapters/msi/cab-reader.js';
+import { readCabinet, readCabinetInfo } from '../../../src/formats/cab/cab-reader.js';
 import { buildCabinet, filesInFolder, mszipBlocks, storedBlocks, type BuilderFile, type BuilderFolder } from '../../support/cab-builder.js';
 import { cabextractName, makeTempDir, runCabextract, sampleData, seededRandom } from '../../support/cab-oracle.js';
-import { lzxCompress, type LzxBlockType, type LzxEncodeOptions, type LzxEncodeStats } from '../../support/lzx-encoder.js';
+import { lzxCompress, type LzxBlockType, type LzxEncodeOptions, type LzxEncodeStats } from '../../../src/formats/lzx/lzx-encoder.js';
 
-// Our encoder (tests/support/lzx-encoder.ts) makes the cabinets; cabextract (libmspack) is the independent
+// Our encoder (src/formats/lzx/lzx-encoder.ts) makes the cabinets; cabextract (libmspack) is the independent
 // judge: it must extract them to the original bytes, and our decoder must give the same bytes as cabextract.
 
 const E8_SIZE = 12_000_000;

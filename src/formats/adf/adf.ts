@@ -1,7 +1,7 @@
 // ApplicationDefinition.adf: the table of contents BizTalk writes into every exported MSI.
 import type { Element } from '@xmldom/xmldom';
 import { BtsBackupError } from '../../errors/index.js';
-import { childElements, escapeXml as escapeText, firstChild, parseXml } from '../xml/parse-xml.js';
+import { childElements, escapeXml as escapeText, firstChild, parseXml } from '../bindings/parse-xml.js';
 
 export const ADF_NAMESPACE = 'http://Microsoft.BizTalk.ApplicationDeployment/ApplicationDefinition.xsd';
 

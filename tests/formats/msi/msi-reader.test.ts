@@ -1,9 +1,9 @@
 import test from 'ava';
-import { buildApplicationPackage, readApplicationPackage, type ApplicationPackageInput } from '../../../src/adapters/msi/application-package.js';
-import { readCompoundFile, writeCompoundFile } from '../../../src/adapters/msi/compound-file.js';
-import { openMsiDatabase, readEmbeddedCabinet } from '../../../src/adapters/msi/msi-reader.js';
-import { decodeStreamName, encodeStreamName } from '../../../src/adapters/msi/msi-stream-names.js';
-import { buildMsiDatabase } from '../../../src/adapters/msi/msi-writer.js';
+import { buildApplicationPackage, readApplicationPackage, type ApplicationPackageInput } from '../../../src/formats/msi/application-package.js';
+import { readCompoundFile, writeCompoundFile } from '../../../src/formats/msi/compound-file.js';
+import { openMsiDatabase, readEmbeddedCabinet } from '../../../src/formats/msi/msi-reader.js';
+import { decodeStreamName, encodeStreamName } from '../../../src/formats/msi/msi-stream-names.js';
+import { buildMsiDatabase } from '../../../src/formats/msi/msi-writer.js';
 import { BtsBackupError } from '../../../src/errors/index.js';
 import { inspectFile } from '../../../src/usecases/inspect-file.js';
 import { msiinfoExport, msiinfoStreams, msiinfoTables, sampleBytes, seededRandom, withTempFile } from '../../support/msi-oracle.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { compareCfbNames, hasCfbSignature, readCompoundFile, writeCompoundFile } from '../../../src/adapters/msi/compound-file.js';
-import { openMsiDatabase } from '../../../src/adapters/msi/msi-reader.js';
-import { buildMsiDatabase } from '../../../src/adapters/msi/msi-writer.js';
+import { compareCfbNames, hasCfbSignature, readCompoundFile, writeCompoundFile } from '../../../src/formats/msi/compound-file.js';
+import { openMsiDatabase } from '../../../src/formats/msi/msi-reader.js';
+import { buildMsiDatabase } from '../../../src/formats/msi/msi-writer.js';
 import { BtsBackupError } from '../../../src/errors/index.js';
 import { msiinfoExtractStream, msiinfoStreams, sampleBytes, withTempFile } from '../../support/msi-oracle.js';
 

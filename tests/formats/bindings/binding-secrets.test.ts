@@ -1,7 +1,7 @@
 import test from 'ava';
 import { buildBindingInfo } from '../../../src/adapters/simulator/binding-builder.js';
-import { findClearPasswords, findMaskedPasswords, injectSecrets, MASK, maskBindingPasswords, secretKey } from '../../../src/adapters/xml/binding-secrets.js';
-import { normalizeBindings } from '../../../src/adapters/xml/normalize-bindings.js';
+import { findClearPasswords, findMaskedPasswords, injectSecrets, MASK, maskBindingPasswords, secretKey } from '../../../src/formats/bindings/binding-secrets.js';
+import { normalizeBindings } from '../../../src/formats/bindings/normalize-bindings.js';
 
 const CANARY_FTP = 'canary-ftp-7f3a9c';
 const CANARY_SFTP = 'canary-sftp-<&>"-2b8e';

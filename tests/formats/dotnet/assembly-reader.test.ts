@@ -2,8 +2,8 @@ import test from 'ava';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { computePublicKeyToken, readAssembly } from '../../../src/adapters/dotnet/assembly-reader.js';
-import { writeAssembly } from '../../../src/adapters/dotnet/assembly-writer.js';
+import { computePublicKeyToken, readAssembly } from '../../../src/formats/dotnet/assembly-reader.js';
+import { writeAssembly } from '../../../src/formats/dotnet/assembly-writer.js';
 import { BtsBackupError } from '../../../src/errors/index.js';
 import {
   dotnetFixtures,

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { buildBindingInfo } from '../../../src/adapters/simulator/binding-builder.js';
-import { redactSecrets } from '../../../src/adapters/xml/redact-secrets.js';
+import { redactSecrets } from '../../../src/formats/bindings/redact-secrets.js';
 
 const CANARY = 'canary-0d5e7b';
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -1,5 +1,5 @@
 import { BtsBackupError } from '../../errors/index.js';
-import { decodeLzxFolder, LZX_FRAME_SIZE } from './lzx-decoder.js';
+import { decodeLzxFolder, LZX_FRAME_SIZE } from '../lzx/lzx-decoder.js';
 import { inflateMszipBlock, MSZIP_FRAME_SIZE } from './mszip.js';
 
 /** One file of a cabinet, fully decoded. `name` keeps the cabinet's own separators (`\`). */

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCabinet, readCabinetInfo, type CabinetEntry } from '../../../src/adapters/msi/cab-reader.js';
+import { readCabinet, readCabinetInfo, type CabinetEntry } from '../../../src/formats/cab/cab-reader.js';
 import { BtsBackupError } from '../../../src/errors/index.js';
 import { buildCabinet, filesInFolder, mszipBlocks, storedBlocks } from '../../support/cab-builder.js';
 import { cabextractName, gcabCreate, libmspackCabFiles, makeTempDir, runCabextract, sampleData } from '../../support/cab-oracle.js';

@@ -1,16 +1,16 @@
 import test, { type ExecutionContext } from 'ava';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { parseAdf } from '../../../src/adapters/msi/adf.js';
+import { parseAdf } from '../../../src/formats/adf/adf.js';
 import {
   buildApplicationPackage,
   readApplicationPackage,
   type ApplicationPackageInput,
   type PackageResource,
-} from '../../../src/adapters/msi/application-package.js';
-import { readCabinet } from '../../../src/adapters/msi/cab-reader.js';
-import { openMsiDatabase, readEmbeddedCabinet, type MsiColumn } from '../../../src/adapters/msi/msi-reader.js';
-import { decodeText } from '../../../src/adapters/xml/parse-xml.js';
+} from '../../../src/formats/msi/application-package.js';
+import { readCabinet } from '../../../src/formats/cab/cab-reader.js';
+import { openMsiDatabase, readEmbeddedCabinet, type MsiColumn } from '../../../src/formats/msi/msi-reader.js';
+import { decodeText } from '../../../src/formats/bindings/parse-xml.js';
 import {
   cabextract,
   makeTempDir,

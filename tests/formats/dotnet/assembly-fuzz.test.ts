@@ -2,8 +2,8 @@
 // E_INVALID_DATA, quickly; never a RangeError, TypeError or a hang.
 import test from 'ava';
 import path from 'node:path';
-import { readAssembly } from '../../../src/adapters/dotnet/assembly-reader.js';
-import { makePublicKey, writeAssembly } from '../../../src/adapters/dotnet/assembly-writer.js';
+import { readAssembly } from '../../../src/formats/dotnet/assembly-reader.js';
+import { makePublicKey, writeAssembly } from '../../../src/formats/dotnet/assembly-writer.js';
 import { BtsBackupError } from '../../../src/errors/index.js';
 import { dotnetFixtures, readBytes, sharedRuntimeDir } from '../../support/dotnet-oracle.js';
 

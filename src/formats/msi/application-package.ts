@@ -3,12 +3,12 @@
 // ITEM~n.CAB per resource, each holding `<ResourceKind>\<folder>\<file>`.
 import { createHash } from 'node:crypto';
 import { BtsBackupError } from '../../errors/index.js';
-import { buildAdf, parseAdf, type ApplicationDefinition } from './adf.js';
-import { buildCabinet } from './cab-writer.js';
-import { readCabinet } from './cab-reader.js';
+import { buildAdf, parseAdf, type ApplicationDefinition } from '../adf/adf.js';
+import { buildCabinet } from '../cab/cab-writer.js';
+import { readCabinet } from '../cab/cab-reader.js';
 import { buildMsiDatabase, type TableDefinition } from './msi-writer.js';
 import { openMsiDatabase, readEmbeddedCabinet, type MsiDatabase } from './msi-reader.js';
-import { decodeText } from '../xml/parse-xml.js';
+import { decodeText } from '../bindings/parse-xml.js';
 
 export interface PackageFile {
   /**

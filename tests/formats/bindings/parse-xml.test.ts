@@ -1,5 +1,5 @@
 import test from 'ava';
-import { decodeText, parseXml } from '../../../src/adapters/xml/parse-xml.js';
+import { decodeText, parseXml } from '../../../src/formats/bindings/parse-xml.js';
 
 const bad: { title: string; xml: string }[] = [
   { title: 'a DTD with an internal entity (billion laughs)', xml: '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><lolz>&lol2;</lolz>' },

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { readCabinet } from '../../../src/adapters/msi/cab-reader.js';
+import { readCabinet } from '../../../src/formats/cab/cab-reader.js';
 import { BtsBackupError } from '../../../src/errors/index.js';
 import { buildCabinet, filesInFolder } from '../../support/cab-builder.js';
 import { gcabCreate, sampleData, seededRandom } from '../../support/cab-oracle.js';
-import { lzxCompress } from '../../support/lzx-encoder.js';
+import { lzxCompress } from '../../../src/formats/lzx/lzx-encoder.js';
 
 // Seeded, bounded mutation testing: every damaged cabinet either reads or throws a BtsBackupError, quickly.
 // Never a RangeError, a TypeError, a hang or a huge allocation.
