@@ -3,19 +3,38 @@ import { BtsBackupError } from '../errors/index.js';
 /**
  * Names read from a manifest become file names on restore: refuse anything that could land outside the target root or
  * mean something else on Windows (RELIABILITY.md promise 6, borg's sanitised paths). Pure.
+ *
+ * This file is the one rule for Windows file names: export's safeFileName (safe-file-name.ts) builds names with it and
+ * verify/restore check names with it, so whatever export writes, verify accepts.
  */
-const RESERVED_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-// Control characters and the characters Windows refuses in a file name (`:` included: alternate data streams).
-const FORBIDDEN_CHAR = /[<>:"|?*\u0000-\u001f]/;
+
+/** Device names Windows reserves in every folder, whatever the case or extension (`nul.txt`, `CON .xml`). */
+export const RESERVED_DEVICE_NAMES: readonly string[] = [
+  'CON', 'PRN', 'AUX', 'NUL', 'CONIN$', 'CONOUT$', 'CLOCK$',
+  ...['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '\u00b9', '\u00b2', '\u00b3'].flatMap((digit) => [`COM${digit}`, `LPT${digit}`]),
+];
+const RESERVED = new Set(RESERVED_DEVICE_NAMES);
+
+/** Control characters and the characters Windows refuses in a file name (`:` included: alternate data streams). */
+export const FORBIDDEN_CHARACTERS = /[<>:"/\\|?*\u0000-\u001f]/g;
+
+/**
+ * Whether Windows takes `segment` for a device: the part before the first dot, trailing spaces and dots ignored,
+ * compared without case (`CONIN$`, `com¹.msi`, `Lpt2 .xml`, `CON.`).
+ */
+export function isReservedDeviceName(segment: string): boolean {
+  const base = (segment.split('.')[0] ?? '').replace(/[ .]+$/, '');
+  return RESERVED.has(base.toUpperCase());
+}
 
 /** Why one path segment is unsafe, or undefined when it is a safe file or folder name. */
 export function segmentProblem(segment: string): string | undefined {
   if (segment === '') return 'an empty path segment';
   if (segment === '.' || segment === '..') return `a "${segment}" segment`;
   if (segment.includes(':')) return `a colon (drive or alternate data stream) in "${segment}"`;
-  if (FORBIDDEN_CHAR.test(segment)) return `a character Windows forbids in "${segment}"`;
+  if (new RegExp(FORBIDDEN_CHARACTERS.source).test(segment)) return `a character Windows forbids in "${segment}"`;
   if (/[. ]$/.test(segment)) return `a trailing dot or space in "${segment}"`;
-  if (RESERVED_DEVICE.test(segment.replace(/[. ]+$/, ''))) return `the reserved device name "${segment}"`;
+  if (isReservedDeviceName(segment)) return `the reserved device name "${segment}"`;
   if (segment.length > 255) return 'a segment longer than 255 characters';
   return undefined;
 }

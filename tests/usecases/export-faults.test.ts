@@ -264,6 +264,11 @@ test('case 13: awkward application names export, keep safe store keys, and round
   await awkwardNames(t, ['Bad<>:"/\\|?*Name', 'Trailing.', 'Trailing ', 'Zahlungsverkehr-Ä', 'CON'], []);
 });
 
+// Issue 15: export's safe-name rule and verify's path rule were two tables; CONIN$, COM¹ and LPT² got through one only.
+test('case 13: applications named like Windows devices (CONIN$, CONOUT$, CLOCK$, COM¹, LPT², lpt³.x) export and their own verify accepts the set', async (t) => {
+  await awkwardNames(t, ['CONIN$', 'CONOUT$', 'CLOCK$', 'COM¹', 'LPT²', 'lpt³.x', 'Con .x'], []);
+});
+
 test('case 13: App and app in one group: App is backed up, app is reported as a case collision (E_INVALID_NAME, exit 3), nothing dropped silently', async (t) => {
   await awkwardNames(t, ['App', 'app'], ['app']);
 });
