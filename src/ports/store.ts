@@ -8,8 +8,13 @@ export interface ObjectInfo {
 }
 
 export interface PutResult extends ObjectInfo {
-  /** The object was already in the store: nothing was written. */
+  /** The object was already in the store, intact (size and hash checked): nothing was written. */
   reused: boolean;
+  /**
+   * The object was already in the store but damaged (wrong size or bytes that no longer hash to its name): it was
+   * replaced, atomically, with the good bytes of this put. The caller records it (log, manifest warning, run counts).
+   */
+  repaired?: { size: number; sha256: string };
 }
 
 export interface LockOwner {

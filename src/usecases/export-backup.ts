@@ -27,6 +27,7 @@ import {
   storeExtras,
 } from './export-artifacts.js';
 import { inventoryGroup, readLatestManifest, recordFailure, type Inventoried } from './inventory-group.js';
+import { recordRepairs } from './record-repairs.js';
 import type { Reporter } from './reporter.js';
 
 
@@ -54,6 +55,8 @@ export interface ExportOutcome {
   manifest?: Manifest;
   /** False when nothing changed since the last set, which stays the current one. */
   committed: boolean;
+  /** Objects found damaged in the store and replaced with the good bytes this run produced (dedup checks, never trusts). */
+  repairedObjects?: number;
   /** What this run did per application (the manifest of an uncommitted run is the previous one). */
   statuses: { application: string; backupStatus: 'Exported' | 'Unchanged' | 'Failed' }[];
   exitCode: number;
@@ -65,7 +68,12 @@ const assemblyKey = (fullName: string): string => formatAssemblyName(parseAssemb
  * Export-BtsAppBackup: inventory, diff against the last set, export what changed, store it, commit a manifest.
  * Plan first; a dry run returns the plan having changed nothing (staging in a private temp folder only).
  */
-export async function exportBackup(group: BizTalkGroup, store: BackupStore, options: ExportOptions, reporter: Reporter): Promise<ExportOutcome> {
+export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupStore, options: ExportOptions, reporter: Reporter): Promise<ExportOutcome> {
+  const repairs: ManifestWarning[] = [];
+  const store = recordRepairs(untrackedStore, (put) => {
+    const message = `The stored object ${put.sha256} was damaged (${put.repaired.size} bytes hashing to ${put.repaired.sha256}); it was replaced with the good bytes this run exported.`;
+    repairs.push({ kind: 'RepairedObject', message });
+  });
   const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'btsbackup-export-'));
   let lock: StoreLock | undefined;
   try {
@@ -133,6 +141,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
 
     warnings.push(...(await staleArtifactWarnings(manifestApps, group)));
     const extras = await storeExtras(options.includePaths, store, reporter);
+    warnings.push(...repairs);
     if (options.storeIsLocal) {
       warnings.push({ kind: 'SameMachineStore', message: `The store ${store.location} is on this machine; Microsoft's guidance is to keep BizTalk backups on another server (use a UNC share).` });
     }
@@ -150,7 +159,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
     for (const failure of failures) if (!statuses.some((x) => x.application === failure.application)) statuses.push({ application: failure.application, backupStatus: 'Failed' });
     if (nothingChanged) {
       reporter.log('info', `Nothing changed since set ${last.setId}; it stays the current backup.`);
-      return { plan, manifest: last, committed: false, statuses, exitCode: 0 };
+      return { plan, manifest: last, committed: false, statuses, repairedObjects: repairs.length, exitCode: 0 };
     }
     const ordered = orderByReferences(manifestApps);
     const manifest: Manifest = {
@@ -170,7 +179,7 @@ export async function exportBackup(group: BizTalkGroup, store: BackupStore, opti
       redactions,
     };
     await store.commitSet(setId, new TextEncoder().encode(serializeManifest(manifest)), activeLock);
-    return { plan, manifest, committed: true, statuses, exitCode: failures.length > 0 ? 3 : 0 };
+    return { plan, manifest, committed: true, statuses, repairedObjects: repairs.length, exitCode: failures.length > 0 ? 3 : 0 };
   } finally {
     if (lock !== undefined) await lock.release().catch(() => undefined);
     await fs.rm(staging, { recursive: true, force: true });

@@ -185,6 +185,30 @@ test('case 6: a manifest pointing at a missing object: E_OBJECT_MISSING for that
   t.is((await verifyBackup(createFsStore(root), { ...STRUCTURE, set: 'latest' }, recordingReporter())).exitCode, 0);
 });
 
+// ---- case 31 -----------------------------------------------------------------------------------------------------
+test('case 31: a stored harvested DLL with one byte flipped, then export --full: the object is replaced, recorded, and the new set passes verify --read-data', async (t) => {
+  const root = await tempStore(t);
+  const state = createSampleGroupState();
+  const first = (await exportBackup(await repeatableGroup(state), createFsStore(root), exportOptions(), recordingReporter())).manifest!;
+  const dll = first.applications.flatMap((a) => a.artifacts).find((a) => a.kind === 'dependency')!;
+  t.truthy(dll, 'the sample group has a harvested DLL');
+  const file = objectFile(root, dll.sha256);
+  const bytes = Buffer.from(await readFile(file));
+  bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
+  await overwrite(file, bytes);
+  t.is((await verifyBackup(createFsStore(root), READ_DATA, recordingReporter())).exitCode, 12, 'the damage is real');
+
+  const reporter = recordingReporter();
+  const full = await exportBackup(await repeatableGroup(state), createFsStore(root), exportOptions({ full: true }), reporter);
+  t.true(full.committed);
+  t.is(full.repairedObjects, 1);
+  t.true(full.manifest!.applications.flatMap((a) => a.artifacts).some((a) => a.sha256 === dll.sha256), 'the new set names the same object');
+  t.true(full.manifest!.warnings.some((w) => w.kind === 'RepairedObject' && w.message.includes(dll.sha256)), 'the repair is in the manifest');
+  t.true(reporter.lines.some((l) => l.type === 'log' && l['level'] === 'warning' && String(l['message']).includes(dll.sha256)), 'and in the log');
+  const verified = await verifyBackup(createFsStore(root), { ...READ_DATA, set: 'latest' }, recordingReporter());
+  t.is(verified.exitCode, 0, JSON.stringify(verified.results.filter((r) => r.status === 'Failed')));
+});
+
 // ---- case 9 ------------------------------------------------------------------------------------------------------
 test('case 9: the lock removed under a running export: E_LOCK_LOST before the commit, no manifest written', async (t) => {
   const root = await tempStore(t);

@@ -124,8 +124,8 @@ export class FsStore implements BackupStore {
   async putBytes(bytes: Uint8Array): Promise<PutResult> {
     await this.ensureStore();
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const existing = await this.statObject(sha256);
-    if (existing !== undefined && existing.size === bytes.length) return { ...existing, reused: true };
+    const existing = await this.checkExisting(this.layout.objectPath(sha256));
+    if (existing !== undefined && existing.size === bytes.length && existing.sha256 === sha256) return { sha256, size: bytes.length, reused: true };
     const dir = this.layout.objectDir(sha256);
     await this.fs.mkdir(dir, { recursive: true });
     const temp = await writeTemp(this.ctx, dir, this.layout.objectPath(sha256), async (sink) => {
@@ -134,18 +134,24 @@ export class FsStore implements BackupStore {
     return this.placeObject(temp);
   }
 
-  /** Moves a hashed temp file to its content address, unless an intact copy is already there. */
+  /**
+   * Moves a hashed temp file to its content address, unless an intact copy is already there. "Intact" is checked, not
+   * assumed: same size, and the existing bytes re-hashed (issue 15: dedup must never point a new set at a damaged
+   * object). A damaged copy is replaced by renaming the good temp file over it, so the address never goes missing.
+   */
   private async placeObject(temp: { path: string; sha256: string; size: number }): Promise<PutResult> {
     const target = this.layout.objectPath(temp.sha256);
+    let repaired: { size: number; sha256: string } | undefined;
     try {
-      const existing = await this.statObject(temp.sha256);
+      const existing = await this.checkExisting(target);
       if (existing !== undefined) {
-        if (existing.size === temp.size) {
+        if (existing.size === temp.size && existing.sha256 === temp.sha256) {
           await removeQuietly(this.fs, temp.path);
           return { sha256: temp.sha256, size: temp.size, reused: true };
         }
-        // A truncated copy (damaged store): replace it with the good bytes we hold.
-        await unlinkReadOnly(this.fs, target);
+        repaired = existing;
+        // Read-only objects: Windows refuses to rename over a read-only file; clear the attribute first.
+        await this.fs.chmod(target, 0o644).catch(() => undefined);
       }
       await this.fs.mkdir(dirname(target), { recursive: true });
       if (dirname(temp.path) !== dirname(target)) {
@@ -160,7 +166,19 @@ export class FsStore implements BackupStore {
       throw mapWriteError(error, target);
     }
     await commitTemp(this.ctx, temp, target, { readOnly: true });
-    return { sha256: temp.sha256, size: temp.size, reused: false };
+    return repaired === undefined ? { sha256: temp.sha256, size: temp.size, reused: false } : { sha256: temp.sha256, size: temp.size, reused: false, repaired };
+  }
+
+  /** Size and hash of an existing object file, or undefined when there is none. */
+  private async checkExisting(target: string): Promise<{ size: number; sha256: string } | undefined> {
+    try {
+      const stats = await this.fs.stat(target);
+      if (!stats.isFile()) return undefined;
+      return await hashFile(this.fs, target);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async statObject(sha256: string): Promise<ObjectInfo | undefined> {

@@ -87,7 +87,12 @@ export class MemoryStore implements BackupStore {
   private place(sha256: string, copy: () => Uint8Array): PutResult {
     const existing = this.state.objects.get(sha256);
     const bytes = copy();
-    if (existing !== undefined && existing.length === bytes.length) return { sha256, size: bytes.length, reused: true };
+    if (existing !== undefined) {
+      const actual = createHash('sha256').update(existing).digest('hex');
+      if (existing.length === bytes.length && actual === sha256) return { sha256, size: bytes.length, reused: true };
+      this.state.objects.set(sha256, bytes);
+      return { sha256, size: bytes.length, reused: false, repaired: { size: existing.length, sha256: actual } };
+    }
     this.state.objects.set(sha256, bytes);
     return { sha256, size: bytes.length, reused: false };
   }

@@ -54,6 +54,7 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
     failed: outcome.statuses.filter((a) => a.backupStatus === 'Failed').length,
     skipped: outcome.plan.skipped.length,
     warnings: manifest?.warnings.length ?? 0,
+    repaired: outcome.repairedObjects ?? 0,
   };
   if (manifest !== undefined) {
     out.result('BackupSet', {
