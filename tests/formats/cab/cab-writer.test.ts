@@ -80,3 +80,31 @@ test('a file name over 255 bytes is refused when building, not written for reade
   t.is(error.code, 'E_INVALID_DATA');
   t.notThrows(() => buildCabinet([{ name: `${'a'.repeat(251)}.xml`, bytes: new Uint8Array([1]) }]));
 });
+
+for (const windowBits of [15, 18, 21]) {
+  test(`an LZX cabinet (window 2^${windowBits}) extracts byte for byte with cabextract and our reader, metadata as given`, (t) => {
+    const given = files.map((f, i) => ({ ...f, dosDateTime: { date: 0x5a21 + i, time: 0x7b3c + i }, attributes: (f.name.includes('Ä') ? 0x80 : 0) | [0x21, 0x20, 0x01, 0x60, 0x22][i]! }));
+    const cab = buildCabinet(given, { compression: 'lzx', lzxWindowBits: windowBits, lzxE8TranslationSize: 12_000_000, setId: 0x1234, cabinetIndex: 0 });
+    const oracle = cabextract(cab);
+    t.is(oracle.exitCode, 0, oracle.stderr);
+    for (const file of files) t.true(Buffer.from(oracle.files.get(file.name.replace(/\\/g, '/'))!).equals(Buffer.from(file.bytes)), file.name);
+    const ours = readCabinet(cab, { source: 'lzx.cab' });
+    t.deepEqual(ours.map((e) => e.attributes), given.map((f) => f.attributes));
+    const view = new DataView(cab.buffer, cab.byteOffset, cab.byteLength);
+    t.is(view.getUint16(42, true), 3 | (windowBits << 8));
+    t.is(view.getUint16(32, true), 0x1234);
+    // CFFILE date and time words exactly as given.
+    let p = view.getUint32(16, true);
+    for (const file of given) {
+      t.is(view.getUint16(p + 10, true), file.dosDateTime.date);
+      t.is(view.getUint16(p + 12, true), file.dosDateTime.time);
+      p += 16 + new TextEncoder().encode(file.name).length + 1;
+    }
+    t.true(cab.length < buildCabinet(files, { compression: 'none' }).length * 0.8, 'LZX compresses');
+  });
+}
+
+test('an LZX window outside 2^15..2^21 is refused', (t) => {
+  t.throws(() => buildCabinet(files, { compression: 'lzx', lzxWindowBits: 22 }), { instanceOf: RangeError });
+  t.throws(() => buildCabinet(files, { compression: 'lzx', lzxWindowBits: 14 }), { instanceOf: RangeError });
+});

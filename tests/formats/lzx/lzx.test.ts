@@ -2,6 +2,7 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCabinet, readCabinetInfo } from '../../../src/formats/cab/cab-reader.js';
+import { buildCabinet as writeCabinet } from '../../../src/formats/cab/cab-writer.js';
 import { buildCabinet, filesInFolder, mszipBlocks, storedBlocks, type BuilderFile, type BuilderFolder } from '../../support/cab-builder.js';
 import { cabextractName, makeTempDir, runCabextract, sampleData, seededRandom } from '../../support/cab-oracle.js';
 import { lzxCompress, type LzxBlockType, type LzxEncodeOptions, type LzxEncodeStats } from '../../../src/formats/lzx/lzx-encoder.js';
@@ -164,3 +165,42 @@ test('LZX: a few MB in one folder, 32 KiB frames in ~130 CFDATA blocks', (t) => 
   const cab = buildCabinet({ folders: [{ compressionType: encoded.compressionType, blocks: encoded.blocks }], files: layout });
   checkAgainstCabextract(t, cab, files, 'lzx-big');
 });
+
+// The product path: no block plan, so every block takes the cheapest type; cab-writer lays out the cabinet.
+for (const windowBits of [15, 16, 17, 18, 19, 20, 21]) {
+  test(`LZX default encoding, window 2^${windowBits}: real matches, smaller than half, cabextract and our decoder agree`, (t) => {
+    const files = [
+      { name: 'BizTalkAssembly\\0123456789abcdef0123456789abcdef\\Orders.dll', bytes: sampleData('x86', 120_000, windowBits + 200) },
+      { name: 'BizTalkBinding\\Application-Orders\\BindingInfo.xml', bytes: sampleData('text', 120_000, windowBits + 300) },
+      { name: 'random.bin', bytes: sampleData('random', 40_000, windowBits + 400) },
+    ];
+    const { data } = filesInFolder(files, 0);
+    const encoded = lzxCompress(data, { windowBits, ...(windowBits % 2 === 0 ? { e8TranslationSize: E8_SIZE } : {}) });
+    const compressed = encoded.blocks.reduce((sum, block) => sum + block.payload.length, 0);
+    t.true(encoded.stats.matches > 10_000, `matches: ${encoded.stats.matches}`);
+    t.true(encoded.stats.matches - encoded.stats.repeatMatches.reduce((a, b) => a + b, 0) > 5_000, 'matches at new offsets, not only repeats');
+    // Literals only would need ~5 bits per text byte and ~7 per x86 byte; the random part alone is 40 KB.
+    t.true(compressed < 0.45 * data.length, `${compressed} of ${data.length} bytes`);
+    t.true(encoded.stats.blocks.uncompressed > 0 || compressed < data.length, 'random data does not grow the output');
+    const cab = buildCabinetWithWriter(files, windowBits);
+    t.deepEqual(readCabinetInfo(cab).folders, [{ compression: 'lzx', lzxWindowBits: windowBits, dataBlocks: Math.ceil(data.length / 32768) }]);
+    checkAgainstCabextract(t, cab, files, `lzx-default-${windowBits}`);
+  });
+}
+
+test('LZX default encoding: random data goes out as uncompressed blocks, repetitive data as verbatim or aligned ones', (t) => {
+  const random = lzxCompress(sampleData('random', 200_000, 501), { windowBits: 16 });
+  t.true(random.stats.blocks.uncompressed > 0 && random.stats.blocks.verbatim + random.stats.blocks.aligned === 0);
+  t.true(random.blocks.reduce((sum, block) => sum + block.payload.length, 0) < 200_000 * 1.01);
+  const text = lzxCompress(sampleData('text', 200_000, 502), { windowBits: 16 });
+  t.is(text.stats.blocks.uncompressed, 0);
+});
+
+test('LZX: a window outside 2^15..2^21 is refused', (t) => {
+  t.throws(() => lzxCompress(new Uint8Array(10), { windowBits: 14 }), { instanceOf: RangeError });
+  t.throws(() => lzxCompress(new Uint8Array(10), { windowBits: 22 }), { instanceOf: RangeError });
+});
+
+function buildCabinetWithWriter(files: { name: string; bytes: Uint8Array }[], windowBits: number): Uint8Array {
+  return writeCabinet(files, { compression: 'lzx', lzxWindowBits: windowBits, ...(windowBits % 2 === 0 ? { lzxE8TranslationSize: E8_SIZE } : {}) });
+}
