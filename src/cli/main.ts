@@ -10,9 +10,11 @@ import { Output, toTyped, type OutputStreams } from './output.js';
  * btsbackup: the command line of BizTalkBackup. The PowerShell module calls it with `--request <file.json> --json`;
  * people call it directly. This file is the only place that parses arguments and sets the exit code.
  */
-export async function main(argv: string[], streams: OutputStreams): Promise<number> {
+export async function main(argv: string[], given: OutputStreams): Promise<number> {
   let exitCode = 0;
   let commandName = 'usage';
+  const closing = new ClosedOutput(given);
+  const streams = closing.streams;
   let out = new Output({ json: argv.includes('--json'), verbose: argv.includes('--verbose') }, streams);
   const parser = yargs(argv)
     .scriptName('btsbackup')
@@ -35,7 +37,10 @@ export async function main(argv: string[], streams: OutputStreams): Promise<numb
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {
       commandName = command.command.split(' ')[0] ?? command.command;
       out = new Output({ json: args['json'] === true, verbose: args['verbose'] === true }, streams);
-      out.checkpoint = () => interruption.check();
+      out.checkpoint = () => {
+        closing.check();
+        interruption.check();
+      };
       exitCode = await command.run(args, out);
     });
   }
@@ -44,13 +49,56 @@ export async function main(argv: string[], streams: OutputStreams): Promise<numb
     await parser.parseAsync();
   } catch (error) {
     const typed = toTyped(error);
-    out.error(typed);
     exitCode = typed.exitCode;
-    out.summary(commandName, exitCode, {}, { error: typed.code });
+    // A reader that closed stdout (`| head -1`) wanted no more: end quietly, no error text for nobody to read.
+    if (!closing.closed) {
+      out.error(typed);
+      out.summary(commandName, exitCode, {}, { error: typed.code });
+    }
   } finally {
     interruption.uninstall();
   }
   return exitCode;
+}
+
+/**
+ * stdout closed by its reader (`btsbackup inspect x.dll | head -1`, a stopped PowerShell pipeline): the write fails
+ * with EPIPE, which unhandled is a stack trace. Instead further output is dropped and the command stops at its next
+ * checkpoint (between applications), so its `finally` blocks still release the lock and remove staging.
+ */
+class ClosedOutput {
+  /** stdout was closed by its reader. */
+  closed = false;
+  private stderrClosed = false;
+  readonly streams: OutputStreams;
+
+  constructor(given: OutputStreams) {
+    const isClosedPipe = (error: unknown): boolean => {
+      const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+      return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ECONNRESET';
+    };
+    given.stdout.on('error', (error) => {
+      if (isClosedPipe(error)) this.closed = true;
+    });
+    given.stderr.on('error', (error) => {
+      if (isClosedPipe(error)) this.stderrClosed = true;
+    });
+    const guard = (stream: NodeJS.WritableStream, isClosed: () => boolean): NodeJS.WritableStream =>
+      new Proxy(stream, {
+        get: (target, property) => {
+          if (property === 'write') return (chunk: string) => (isClosed() ? true : target.write(chunk));
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    this.streams = { stdout: guard(given.stdout, () => this.closed), stderr: guard(given.stderr, () => this.stderrClosed), isTTY: given.isTTY };
+  }
+
+  check(): void {
+    if (this.closed) {
+      throw new BtsBackupError('E_INTERRUPTED', 'The output was closed by its reader; stopping.', { hint: 'Nothing half-written was kept.' });
+    }
+  }
 }
 
 process.exitCode = await main(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true });

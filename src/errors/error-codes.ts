@@ -53,6 +53,14 @@ export const errorCodes = {
   // codes: secrets and restore
 
   // codes: store, locks and temp areas
+  /** --store names something that is not a folder (a regular file). */
+  E_STORE_NOT_A_FOLDER: { category: 'InvalidArgument', exitCode: 10 },
+  /** A new store cannot be created: the volume is read-only or the account may not write there. */
+  E_STORE_READ_ONLY: { category: 'PermissionDenied', exitCode: 1 },
+  /** Something that is not a manifest file sits in sets/ under a set's name. */
+  E_SET_NOT_A_FILE: { category: 'InvalidData', exitCode: 1 },
+  /** A lock whose heartbeat is fresh (its run is alive) was asked to be broken without --break-lock <token>. */
+  E_LOCK_TOKEN_MISMATCH: { category: 'InvalidArgument', exitCode: 2 },
 
   // codes: BTSTask runner and output
 

@@ -185,11 +185,11 @@ test('a BTSTask failure for one application, injected through the environment, i
   t.true(run.err.some((l) => l['type'] === 'log' && String(l['message']).includes('Contoso.Billing')));
 });
 
-test('a store path that runs through a file is a typed I/O error naming the path, not a crash', async (t) => {
+test('a store path that runs through a file is a typed error naming the path, not a crash', async (t) => {
   const dir = await makeTempDir('cli-notdir');
   await writeFile(path.join(dir, 'afile'), 'x');
   const run = await runCli(['export', '--simulator', '--store', path.join(dir, 'afile', 'store'), '--json']);
-  t.is(run.exitCode, 1);
-  t.like(run.err.find((l) => l['type'] === 'error'), { code: 'E_IO', target: path.join(dir, 'afile', 'store') });
+  t.is(run.exitCode, 10);
+  t.like(run.err.find((l) => l['type'] === 'error'), { code: 'E_STORE_NOT_A_FOLDER', target: path.join(dir, 'afile', 'store') });
   t.notRegex(run.stderr, /\n\s+at /);
 });

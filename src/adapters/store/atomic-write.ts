@@ -19,6 +19,8 @@ export interface WriteContext {
   renameAttempts: number;
   /** First back-off between rename attempts, doubled each time. */
   renameBackoffMs: number;
+  /** The store's root as the user named it: what a disk-full error names (not a temp or staging file). */
+  root?: string;
 }
 
 export interface TempFile {
@@ -39,18 +41,40 @@ export function isDiskFull(error: unknown): boolean {
   return code !== undefined && DISK_FULL.has(code);
 }
 
-export function diskFull(target: string, cause: unknown): BtsBackupError {
-  return new BtsBackupError('E_DISK_FULL', `The store ran out of space while writing ${target}.`, {
+export interface SpaceFacts {
+  /** Bytes the write needed in all. */
+  needed?: number;
+  /** Bytes the volume still had free when the write failed, when the file system says. */
+  available?: number;
+}
+
+const megabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+
+export function diskFull(target: string, cause: unknown, facts: SpaceFacts = {}): BtsBackupError {
+  const needed = facts.needed === undefined ? '' : `: writing ${target} needed ${megabytes(facts.needed)}`;
+  const available = facts.available === undefined ? '' : `, ${megabytes(facts.available)} were free`;
+  return new BtsBackupError('E_DISK_FULL', `The store ran out of space${needed}${available}.`, {
     target,
     hint: 'Free space on the store (or prune old backup sets) and run again; nothing half-written was kept.',
     cause,
+    details: { path: target, ...(facts.needed === undefined ? {} : { neededBytes: facts.needed }), ...(facts.available === undefined ? {} : { availableBytes: facts.available }) },
   });
 }
 
 /** Maps ENOSPC/EDQUOT to E_DISK_FULL; anything else passes through. */
-export function mapWriteError(error: unknown, target: string): unknown {
+export function mapWriteError(error: unknown, target: string, facts: SpaceFacts = {}): unknown {
   if (error instanceof BtsBackupError) return error;
-  return isDiskFull(error) ? diskFull(target, error) : error;
+  return isDiskFull(error) ? diskFull(target, error, facts) : error;
+}
+
+/** Free bytes on the volume of `dir`, or undefined when the file system does not say. */
+async function freeBytes(ctx: WriteContext, dir: string): Promise<number | undefined> {
+  try {
+    const stats = await ctx.fs.statfs(dir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function removeQuietly(fs: FsSeams, path: string): Promise<boolean> {
@@ -97,8 +121,14 @@ export async function unlinkReadOnly(fs: FsSeams, path: string): Promise<void> {
  * Writes what `produce` feeds into a new temp file in `dir`, hashing as it goes; fsyncs and closes it.
  * On any failure the temp file is removed (as far as the file system still answers) and the error is mapped.
  */
-export async function writeTemp(ctx: WriteContext, dir: string, target: string, produce: (sink: ChunkSink) => Promise<void>): Promise<TempFile> {
+export async function writeTemp(ctx: WriteContext, dir: string, target: string, produce: (sink: ChunkSink) => Promise<void>, expectedSize?: number): Promise<TempFile> {
   const path = join(dir, `${TEMP_PREFIX}${ctx.random()}`);
+  // A full disk often shows first as a short write (the kernel writes what fits, ENOSPC comes on the next call):
+  // name the store and the space needed rather than a temp file.
+  const spaceFacts = async (wanted: number): Promise<SpaceFacts> => {
+    const available = await freeBytes(ctx, dir);
+    return { needed: Math.max(expectedSize ?? 0, wanted), ...(available === undefined ? {} : { available }) };
+  };
   const hash = createHash('sha256');
   let size = 0;
   let fd: number | undefined;
@@ -108,7 +138,11 @@ export async function writeTemp(ctx: WriteContext, dir: string, target: string, 
     await produce(async (chunk) => {
       if (chunk.length === 0) return;
       const written = await ctx.fs.write(handle, chunk, 0, chunk.length);
-      if (written !== chunk.length) throw shortWrite(target, size + chunk.length, size + written);
+      if (written !== chunk.length) {
+        const facts = await spaceFacts(size + chunk.length);
+        if (facts.available !== undefined && facts.available < chunk.length - written) throw diskFull(ctx.root ?? target, undefined, facts);
+        throw shortWrite(target, size + chunk.length, size + written);
+      }
       hash.update(chunk);
       size += written;
     });
@@ -121,7 +155,7 @@ export async function writeTemp(ctx: WriteContext, dir: string, target: string, 
   } catch (error) {
     if (fd !== undefined) await closeQuietly(ctx.fs, fd);
     await removeQuietly(ctx.fs, path);
-    throw mapWriteError(error, target);
+    throw isDiskFull(error) ? diskFull(ctx.root ?? target, error, await spaceFacts(size)) : mapWriteError(error, target);
   }
 }
 

@@ -24,6 +24,8 @@ export interface FsSeams {
   stat(path: string): Promise<FsStats>;
   readdir(path: string): Promise<string[]>;
   chmod(path: string, mode: number): Promise<void>;
+  /** Free space of the volume holding `path`, to tell a full disk from another short write. */
+  statfs(path: string): Promise<{ bavail: number; bsize: number }>;
 }
 
 function call<T>(run: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
@@ -49,6 +51,10 @@ export const nodeFsSeams: FsSeams = {
   stat: (path) => fs.promises.stat(path),
   readdir: (path) => fs.promises.readdir(path),
   chmod: (path, mode) => fs.promises.chmod(path, mode),
+  statfs: async (path) => {
+    const stats = await fs.promises.statfs(path);
+    return { bavail: Number(stats.bavail), bsize: Number(stats.bsize) };
+  },
 };
 
 export function errnoCode(error: unknown): string | undefined {

@@ -77,6 +77,7 @@ export class FsStore implements BackupStore {
       platform: options.platform ?? process.platform,
       renameAttempts: options.renameAttempts ?? 5,
       renameBackoffMs: options.renameBackoffMs ?? 100,
+      root,
     };
     this.lockEnv = {
       write: this.ctx,
@@ -95,29 +96,72 @@ export class FsStore implements BackupStore {
   }
 
   async exists(): Promise<boolean> {
-    return (await this.readMarker()) !== 'missing';
+    if ((await this.readMarker()) === 'ok') return true;
+    await this.assertRootIsFolder();
+    return false;
   }
 
   async init(): Promise<void> {
     const fs = this.fs;
-    await fs.mkdir(this.layout.root, { recursive: true });
-    for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir]) await fs.mkdir(dir, { recursive: true });
+    await this.assertRootIsFolder();
     const marker = await this.readMarker();
-    if (marker === 'missing') {
+    if (marker === 'ok') {
+      for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir]) await fs.mkdir(dir, { recursive: true });
+      this.verified = true;
+      return;
+    }
+    try {
+      await fs.mkdir(this.layout.root, { recursive: true });
+      for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir]) await fs.mkdir(dir, { recursive: true });
       const bytes = new TextEncoder().encode(`${JSON.stringify({ format: STORE_FORMAT, version: STORE_FORMAT_VERSION }, null, 2)}\n`);
       const temp = await writeTemp(this.ctx, this.layout.root, this.layout.marker, (sink) => sink(bytes));
       await commitTemp(this.ctx, temp, this.layout.marker, { readOnly: false });
+    } catch (error) {
+      // A read-only mount answers EROFS, EACCES or EPERM, and a recursive mkdir there can even say ENOENT.
+      const code = errnoCode(error);
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOENT') {
+        throw new BtsBackupError('E_STORE_READ_ONLY', `Cannot create a store at ${this.location}: the volume is read-only or this account may not write there (${code}).`, {
+          target: this.location,
+          hint: 'Choose a writable folder or share for --store, or grant this account write access (share and NTFS permissions).',
+          cause: error,
+          details: { path: this.layout.root, errno: code },
+        });
+      }
+      throw error;
     }
     this.verified = true;
+  }
+
+  /** --store naming a regular file: its own error, not EEXIST or ENOTDIR from deep inside. */
+  private async assertRootIsFolder(): Promise<void> {
+    let isFolder: boolean;
+    let throughFile = false;
+    try {
+      isFolder = (await this.fs.stat(this.layout.root)).isDirectory();
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return;
+      if (errnoCode(error) !== 'ENOTDIR') throw error;
+      isFolder = false;
+      throughFile = true;
+    }
+    if (!isFolder) {
+      throw new BtsBackupError('E_STORE_NOT_A_FOLDER', throughFile ? `The store path ${this.location} runs through a file: a part of it is not a folder.` : `The store path ${this.location} is a file, not a folder.`, {
+        target: this.location,
+        hint: 'Give --store a folder (existing or new), not a file: for example the folder that holds that file.',
+        details: { path: this.layout.root },
+      });
+    }
   }
 
   async putFile(path: string): Promise<PutResult> {
     await this.ensureStore();
     const incoming = join(this.layout.objectsDir, '.incoming');
     await this.fs.mkdir(incoming, { recursive: true });
-    const temp = await writeTemp(this.ctx, incoming, path, async (sink) => {
+    const expectedSize = (await this.fs.stat(path)).size;
+    // The target named in errors is the store, never the caller's staging file.
+    const temp = await writeTemp(this.ctx, incoming, this.layout.objectsDir, async (sink) => {
       await streamFile(this.fs, path, sink);
-    });
+    }, expectedSize);
     return this.placeObject(temp);
   }
 
@@ -130,7 +174,7 @@ export class FsStore implements BackupStore {
     await this.fs.mkdir(dir, { recursive: true });
     const temp = await writeTemp(this.ctx, dir, this.layout.objectPath(sha256), async (sink) => {
       for (let offset = 0; offset < bytes.length; offset += 1 << 20) await sink(bytes.subarray(offset, offset + (1 << 20)));
-    });
+    }, bytes.length);
     return this.placeObject(temp);
   }
 
@@ -229,7 +273,9 @@ export class FsStore implements BackupStore {
     await this.fs.mkdir(dirname(destination), { recursive: true });
     let temp;
     try {
-      temp = await writeTemp(this.ctx, dirname(destination), destination, (sink) => streamFile(this.fs, source, sink));
+      // Outside the store: a full disk there is the destination's, not the store's.
+      const outside: WriteContext = { fs: this.ctx.fs, sleep: this.ctx.sleep, random: this.ctx.random, platform: this.ctx.platform, renameAttempts: this.ctx.renameAttempts, renameBackoffMs: this.ctx.renameBackoffMs };
+      temp = await writeTemp(outside, dirname(destination), destination, (sink) => streamFile(this.fs, source, sink));
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') throw objectMissing(sha256, source, error);
       throw error;
@@ -263,12 +309,22 @@ export class FsStore implements BackupStore {
     await unlinkReadOnly(this.fs, path);
   }
 
+  /** Committed sets are files: a folder (or anything else) in sets/ named like one is not a set and is left out. */
   async listSets(): Promise<string[]> {
     await this.ensureStore();
-    return (await this.readdirOrEmpty(this.layout.setsDir))
-      .filter((name) => name.endsWith('.json') && isSetId(name.slice(0, -'.json'.length)))
-      .map((name) => name.slice(0, -'.json'.length))
-      .sort();
+    const ids: string[] = [];
+    for (const name of await this.readdirOrEmpty(this.layout.setsDir)) {
+      const id = name.slice(0, -'.json'.length);
+      if (!name.endsWith('.json') || !isSetId(id)) continue;
+      try {
+        if (!(await this.fs.stat(join(this.layout.setsDir, name))).isFile()) continue;
+      } catch (error) {
+        if (errnoCode(error) === 'ENOENT') continue;
+        throw error;
+      }
+      ids.push(id);
+    }
+    return ids.sort();
   }
 
   async readSet(setId: string): Promise<Uint8Array> {
@@ -277,7 +333,16 @@ export class FsStore implements BackupStore {
     try {
       return await this.fs.readFile(path);
     } catch (error) {
-      if (errnoCode(error) === 'ENOENT') throw setNotFound(setId, this.location, error);
+      const code = errnoCode(error);
+      if (code === 'ENOENT') throw setNotFound(setId, this.location, error);
+      if (code === 'EISDIR') {
+        throw new BtsBackupError('E_SET_NOT_A_FILE', `${path} is a folder, not the manifest of backup set ${setId}.`, {
+          target: path,
+          hint: 'BizTalkBackup writes sets as files only: something else created this folder. Move it out of the sets folder.',
+          cause: error,
+          details: { path, setId },
+        });
+      }
       throw error;
     }
   }
@@ -290,7 +355,7 @@ export class FsStore implements BackupStore {
     await this.fs.mkdir(this.layout.setsDir, { recursive: true });
     const temp = await writeTemp(this.ctx, this.layout.setsDir, target, async (sink) => {
       for (let offset = 0; offset < manifest.length; offset += 1 << 20) await sink(manifest.subarray(offset, offset + (1 << 20)));
-    });
+    }, manifest.length);
     await commitTemp(this.ctx, temp, target, {
       readOnly: true,
       beforeRename: async () => {
@@ -359,6 +424,7 @@ export class FsStore implements BackupStore {
     if (this.verified) return;
     const marker = await this.readMarker();
     if (marker === 'missing') {
+      await this.assertRootIsFolder();
       throw new BtsBackupError('E_STORE_MISSING', `${this.location} is not a BizTalkBackup store (no store.json).`, {
         target: this.location,
         hint: 'Check the path, or create a store there with the init command.',

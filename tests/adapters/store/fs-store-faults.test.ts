@@ -290,6 +290,76 @@ test('case 10: disk full in the middle of a streamed putFile', async (t) => {
   t.deepEqual(await tempsUnder(f.root), []);
 });
 
+// Issue 15: a full disk first shows as a short write; the error named the caller's staging file instead of the store.
+test('case 10: a short write on a full disk is E_DISK_FULL naming the store and the space needed, not E_SHORT_WRITE naming a staging file', async (t) => {
+  const f = await fixture(t);
+  const source = join(f.base, 'staging', 'Orders.msi');
+  await mkdir(join(f.base, 'staging'));
+  const big = await writePseudoRandomFile(source, 3 * 1024 * 1024 + 5);
+  const fault = new FaultFs()
+    .inject({
+      op: 'write',
+      when: isTemp,
+      run: async (_real, args) => {
+        const [fd, buffer, offset, length] = args as [number, Uint8Array, number, number];
+        return nodeFsSeams.write(fd, buffer, offset, Math.floor(length / 3));
+      },
+    })
+    .inject({ op: 'statfs', run: async () => ({ bavail: 0, bsize: 4096 }) });
+  const store = f.open({ fault });
+  for (const put of [() => store.putFile(source), () => store.putBytes(new Uint8Array(big.size))]) {
+    const error = await t.throwsAsync<BtsBackupError>(put(), { code: 'E_DISK_FULL' });
+    t.is(error?.target, f.root, 'names the store');
+    t.false(String(error?.message).includes('staging'), error?.message);
+    t.like(error?.details, { neededBytes: big.size, availableBytes: 0 });
+  }
+  t.is(await store.statObject(big.sha256), undefined);
+  t.deepEqual(await tempsUnder(f.root), []);
+  const enospc = new FaultFs().fail('write', 'ENOSPC', { when: isTemp });
+  const error = await t.throwsAsync<BtsBackupError>(f.open({ fault: enospc }).putFile(source), { code: 'E_DISK_FULL' });
+  t.is(error?.target, f.root, 'ENOSPC names the store too');
+  t.like(error?.details, { neededBytes: big.size });
+});
+
+test('--store naming a regular file is E_STORE_NOT_A_FOLDER with the path, for a new store and an existing one', async (t) => {
+  const base = await mkdtemp(join(tmpdir(), 'bts-faults-'));
+  t.teardown(() => rm(base, { recursive: true, force: true }));
+  const file = join(base, 'store.txt');
+  await writeFile(file, 'not a store');
+  const store = createFsStore(file);
+  const init = await t.throwsAsync<BtsBackupError>(store.init(), { code: 'E_STORE_NOT_A_FOLDER' });
+  t.is(init?.target, file);
+  t.truthy(init?.hint);
+  await t.throwsAsync(store.listSets(), { code: 'E_STORE_NOT_A_FOLDER' });
+  t.is(await readFile(file, 'utf8'), 'not a store', 'the file is untouched');
+});
+
+for (const code of ['EROFS', 'EACCES', 'ENOENT']) {
+  test(`a new store on a read-only mount (mkdir fails ${code}) is E_STORE_READ_ONLY naming the store`, async (t) => {
+    const base = await mkdtemp(join(tmpdir(), 'bts-faults-'));
+    t.teardown(() => rm(base, { recursive: true, force: true }));
+    const root = join(base, 'share', 'store');
+    const fault = new FaultFs().fail('mkdir', code);
+    const error = await t.throwsAsync<BtsBackupError>(createFsStore(root, { fs: fault.seams }).init(), { code: 'E_STORE_READ_ONLY' });
+    t.is(error?.target, root);
+    t.like(error?.details, { errno: code });
+  });
+}
+
+test('a folder in sets/ named like a set is not a set: listing, exports and commits go on; reading it is E_SET_NOT_A_FILE', async (t) => {
+  const f = await fixture(t);
+  const intruder = '20991231T000000Z-abcdef';
+  await mkdir(join(f.root, 'sets', `${intruder}.json`));
+  const store = f.open();
+  t.deepEqual(await store.listSets(), [SET_A]);
+  const error = await t.throwsAsync<BtsBackupError>(store.readSet(intruder), { code: 'E_SET_NOT_A_FILE' });
+  t.is(error?.target, join(f.root, 'sets', `${intruder}.json`));
+  const lock = await store.acquireLock('export');
+  await store.commitSet(SET_B, enc('{"b":1}'), lock);
+  await lock.release();
+  t.deepEqual(await store.listSets(), [SET_A, SET_B]);
+});
+
 test('case 11: rename fails twice with EPERM then succeeds; the back-off goes through the injected sleep', async (t) => {
   const f = await fixture(t);
   const fault = new FaultFs().fail('rename', 'EPERM', { when: (path) => path.endsWith(sha(Z)), times: 2 });
