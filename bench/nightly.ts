@@ -199,7 +199,6 @@ export async function benchNightly(): Promise<BenchResult[]> {
       includePaths: [],
       full,
       dryRun: false,
-      force: false,
       storeIsLocal: false,
       clock: { now },
       newSetId: (at) => newSetId(at, () => (++setCounter).toString(16).padStart(6, '0')),

@@ -30,7 +30,11 @@ function Export-BtsAppBackup {
     Exports every application again even when nothing changed since the last backup set.
 
     .PARAMETER Force
-    Takes over the store's lock when another host holds it. Use it only when that other run is known to be dead.
+    Does not ask. It never breaks the store's lock: a lock whose run is alive is broken only by -BreakLock.
+
+    .PARAMETER BreakLock
+    The token of a live lock to break (the E_LOCK_HELD error names it). The run holding it then commits no backup set.
+    Stale locks (a dead or silent run) are taken over without it, with a warning.
 
     .PARAMETER Server
     SQL Server instance of the group's management database. Default: this machine's BizTalk settings.
@@ -120,6 +124,8 @@ function Export-BtsAppBackup {
 
         [switch]$Force,
 
+        [string]$BreakLock,
+
         [Parameter(ValueFromPipelineByPropertyName = $true)]
         [string]$Server,
 
@@ -166,6 +172,7 @@ function Export-BtsAppBackup {
         if ($IncludePath) { $request['includePath'] = @($IncludePath | ForEach-Object { Resolve-BtsPath -Caller $PSCmdlet -Path $_ }) }
         if ($Full) { $request['full'] = $true }
         if ($Force) { $request['force'] = $true }
+        if ($BreakLock) { $request['breakLock'] = $BreakLock }
         Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$group.Simulator -SimulatorState $group.SimulatorState `
             -Server $group.Server -Database $group.Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath
 

@@ -32,7 +32,12 @@ function Remove-BtsAppBackup {
     Keeps every set younger than this, written as a number and a unit: 36h, 14d, 8w, 6m, 1y.
 
     .PARAMETER Force
-    Removes without asking for confirmation, and takes over the store's lock when another host holds it.
+    Removes without asking for confirmation. It never breaks the store's lock: a lock whose run is alive is broken only
+    by -BreakLock.
+
+    .PARAMETER BreakLock
+    The token of a live lock to break (the E_LOCK_HELD error names it). The run holding it loses its uncommitted work.
+    Stale locks (a dead or silent run) are taken over without it, with a warning.
 
     .PARAMETER EnableException
     Throws a terminating exception on error instead of writing a non-terminating error.
@@ -91,6 +96,8 @@ function Remove-BtsAppBackup {
 
         [switch]$Force,
 
+        [string]$BreakLock,
+
         [switch]$EnableException
     )
 
@@ -104,6 +111,7 @@ function Remove-BtsAppBackup {
         }
     }
     if ($Force) { $request['force'] = $true }
+    if ($BreakLock) { $request['breakLock'] = $BreakLock }
 
     if ($WhatIfPreference) {
         Invoke-BtsPlan -Command 'prune' -Request $request -Caller $PSCmdlet -EnableException:$EnableException

@@ -79,7 +79,7 @@ export async function openStore(location: string | undefined, mustExist: boolean
       hint: 'Create the folder (or check the share name and your access to it) and run again.',
     });
   }
-  const store = createFsStore(root);
+  const store = createFsStore(root, lockTimingFromEnvironment());
   if (mustExist && !(await store.exists())) {
     throw new BtsBackupError('E_STORE_MISSING', `There is no BizTalkBackup store at ${root}.`, {
       target: location,
@@ -87,6 +87,20 @@ export async function openStore(location: string | undefined, mustExist: boolean
     });
   }
   return store;
+}
+
+/**
+ * Lock timing, for tests and for shares with slow clocks: BIZTALKBACKUP_LOCK_HEARTBEAT_MS (default 30 s) and
+ * BIZTALKBACKUP_LOCK_STALE_MS (default 5 min, the silence after which a lock is stale whoever holds it).
+ */
+function lockTimingFromEnvironment(): { lockHeartbeatMs?: number; staleLockAfterMs?: number } {
+  const read = (name: string): number | undefined => {
+    const value = Number(process.env[name]);
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  const heartbeat = read('BIZTALKBACKUP_LOCK_HEARTBEAT_MS');
+  const stale = read('BIZTALKBACKUP_LOCK_STALE_MS');
+  return { ...(heartbeat === undefined ? {} : { lockHeartbeatMs: heartbeat }), ...(stale === undefined ? {} : { staleLockAfterMs: stale }) };
 }
 
 /** UNC paths are remote; anything else is on this machine. */

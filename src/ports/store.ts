@@ -23,21 +23,34 @@ export interface LockOwner {
   user: string;
   startedAt: string;
   operation: string;
-  /** Random per acquisition, so a lock taken over by someone else is told apart from ours. */
+  /** Random per acquisition, so a lock taken over by someone else is told apart from ours; --break-lock names it. */
   token: string;
+  /** When the owner process started (ISO): with the pid, tells the owner from a later process that got its pid. */
+  processStartedAt?: string;
 }
 
 export interface StoreLock {
   readonly owner: LockOwner;
   /** Throws E_LOCK_LOST when the lock is no longer ours (removed or taken over). */
   assertHeld(): Promise<void>;
+  /** Refreshes the lock's heartbeat now (the lock also does it by itself every heartbeat interval while held). */
+  heartbeat(): Promise<void>;
   release(): Promise<void>;
 }
 
 export interface AcquireLockOptions {
-  /** Break a fresh lock held by another host. */
-  force?: boolean;
+  /**
+   * The token of a lock to break even though its run is alive (fresh heartbeat). Nothing else breaks a live lock:
+   * not -Force, which in PowerShell means "do not ask". A stale lock needs no token.
+   */
+  breakLock?: string;
 }
+
+/** What a lock looks like to a reader that does not take it (a dry run). */
+export type LockStatus =
+  | { state: 'free' }
+  | { state: 'live'; owner: Omit<LockOwner, 'token'> | undefined; reason: string }
+  | { state: 'stale'; owner: Omit<LockOwner, 'token'> | undefined; reason: string };
 
 /** What a lock acquisition had to say: a stale lock taken over, for instance. */
 export type StoreWarningSink = (message: string) => void;
@@ -67,6 +80,8 @@ export interface BackupStore {
   commitSet(setId: string, manifest: Uint8Array, lock: StoreLock): Promise<void>;
   deleteSet(setId: string, lock: StoreLock): Promise<void>;
   acquireLock(operation: string, options?: AcquireLockOptions, warn?: StoreWarningSink): Promise<StoreLock>;
+  /** Judges the lock by the rules acquireLock applies, changing nothing (prune --dry-run reads under them). */
+  inspectLock(): Promise<LockStatus>;
   /** Removes temp files left by interrupted runs; returns what it removed. */
   sweepTemp(): Promise<string[]>;
 }

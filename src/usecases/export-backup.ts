@@ -38,8 +38,8 @@ export interface ExportOptions {
   includePaths: string[];
   full: boolean;
   dryRun: boolean;
-  /** Break another host's fresh lock. */
-  force: boolean;
+  /** The token of a live lock to break (--break-lock); nothing else breaks a live lock. */
+  breakLock?: string;
   /** The store lives on this machine (not a UNC share): Microsoft says to keep backups on another server. */
   storeIsLocal: boolean;
   clock: Clock;
@@ -79,7 +79,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
   try {
     if (!options.dryRun) {
       await store.init();
-      lock = await store.acquireLock('export', { force: options.force }, (message) => reporter.log('warning', message));
+      lock = await store.acquireLock('export', options.breakLock === undefined ? {} : { breakLock: options.breakLock }, (message) => reporter.log('warning', message));
       const swept = await store.sweepTemp();
       if (swept.length > 0) reporter.log('info', `Removed ${swept.length} temporary file(s) left by an interrupted run.`);
     }

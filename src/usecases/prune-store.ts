@@ -13,8 +13,8 @@ export interface PruneStoreOptions {
   /** Every committed set of the store, described (parsing manifests is the caller's job). */
   candidates: readonly RetentionCandidate[] | ((store: BackupStore) => Promise<RetentionCandidate[]>);
   dryRun?: boolean;
-  /** Break a fresh lock of another host. */
-  force?: boolean;
+  /** The token of a live lock to break (--break-lock); nothing else breaks a live lock. */
+  breakLock?: string;
   warn?: StoreWarningSink;
   /** Called after each deletion, for progress lines. */
   onDeleted?: (event: { kind: 'set' | 'object'; name: string }) => void;
@@ -30,9 +30,20 @@ export interface PruneStoreResult {
 export async function pruneStore(store: BackupStore, options: PruneStoreOptions): Promise<PruneStoreResult> {
   const dryRun = options.dryRun === true;
   let lock: StoreLock | undefined;
-  if (!dryRun) lock = await store.acquireLock('prune', options.force === true ? { force: true } : {}, options.warn);
+  if (!dryRun) lock = await store.acquireLock('prune', options.breakLock === undefined ? {} : { breakLock: options.breakLock }, options.warn);
   try {
-    const plan = await planFromStore(store, options);
+    // A dry run takes no lock but reads under the same rules: while a live run holds the lock, the objects no set
+    // names yet may be that run's uncommitted writes, so they are not counted as orphans to delete.
+    let liveWriter = false;
+    if (dryRun) {
+      const status = await store.inspectLock();
+      if (status.state === 'live') {
+        liveWriter = true;
+        const who = status.owner === undefined ? 'another run' : `${status.owner.user} on ${status.owner.host} (pid ${status.owner.pid}, ${status.owner.operation})`;
+        options.warn?.(`The store is locked by ${who}, which is alive: the real prune would be refused (E_LOCK_HELD) until it ends, and objects no set names yet are not counted as orphans (that run may be writing them).`);
+      }
+    }
+    const plan = await planFromStore(store, options, liveWriter);
     if (lock === undefined) return { plan, dryRun, removedSets: [], deletedObjects: [] };
     const removedSets: string[] = [];
     for (const setId of plan.remove) {
@@ -52,7 +63,7 @@ export async function pruneStore(store: BackupStore, options: PruneStoreOptions)
   }
 }
 
-async function planFromStore(store: BackupStore, options: PruneStoreOptions): Promise<RetentionPlan> {
+async function planFromStore(store: BackupStore, options: PruneStoreOptions, liveWriter = false): Promise<RetentionPlan> {
   const listed = await store.listSets();
   const candidates = typeof options.candidates === 'function' ? await options.candidates(store) : [...options.candidates];
   // A set the caller could not describe (a corrupt manifest, say) would make its objects look unused: refuse.
@@ -66,6 +77,10 @@ async function planFromStore(store: BackupStore, options: PruneStoreOptions): Pr
       details: { undescribed, unknown },
     });
   }
-  const stored = (await store.listObjects()).map((object) => object.sha256);
+  let stored = (await store.listObjects()).map((object) => object.sha256);
+  if (liveWriter) {
+    const named = new Set(candidates.flatMap((candidate) => candidate.objects));
+    stored = stored.filter((sha256) => named.has(sha256));
+  }
   return planRetention(candidates, options.policy, options.now, stored);
 }

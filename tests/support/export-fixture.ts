@@ -34,7 +34,6 @@ export function exportOptions(overrides: Partial<ExportOptions> = {}): ExportOpt
     includePaths: [],
     full: false,
     dryRun: false,
-    force: false,
     storeIsLocal: false,
     clock: sharedClock,
     newSetId: (now) => newSetId(now, () => (++setCounter).toString(16).padStart(6, '0')),

@@ -346,10 +346,10 @@ test('case 17: prune --dry-run makes zero mutating calls; the printed plan is th
     return { out, lines: () => chunks.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>) };
   };
   const printed = capture();
-  t.is(await runPrune({ store: root, policy: { keepLast: 1 }, dryRun: true, force: false }, printed.out), 0);
+  t.is(await runPrune({ store: root, policy: { keepLast: 1 }, dryRun: true }, printed.out), 0);
   const executed = capture();
   const before = await createFsStore(root).listSets();
-  t.is(await runPrune({ store: root, policy: { keepLast: 1 }, dryRun: false, force: false }, executed.out), 0);
+  t.is(await runPrune({ store: root, policy: { keepLast: 1 }, dryRun: false }, executed.out), 0);
   const steps = (lines: Record<string, unknown>[]) => lines.filter((l) => l['kind'] === 'PlanStep');
   t.deepEqual(steps(executed.lines()), steps(printed.lines()));
   const removed = steps(printed.lines()).filter((s) => s['action'] === 'RemoveSet').map((s) => s['target']);

@@ -24,6 +24,8 @@ export interface FsSeams {
   stat(path: string): Promise<FsStats>;
   readdir(path: string): Promise<string[]>;
   chmod(path: string, mode: number): Promise<void>;
+  /** Sets a file's or folder's modification time (the lock's heartbeat, as proper-lockfile does it). */
+  utimes(path: string, time: Date): Promise<void>;
   /** Free space of the volume holding `path`, to tell a full disk from another short write. */
   statfs(path: string): Promise<{ bavail: number; bsize: number }>;
 }
@@ -51,6 +53,7 @@ export const nodeFsSeams: FsSeams = {
   stat: (path) => fs.promises.stat(path),
   readdir: (path) => fs.promises.readdir(path),
   chmod: (path, mode) => fs.promises.chmod(path, mode),
+  utimes: (path, time) => fs.promises.utimes(path, time, time),
   statfs: async (path) => {
     const stats = await fs.promises.statfs(path);
     return { bavail: Number(stats.bavail), bsize: Number(stats.bsize) };

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { BtsBackupError } from '../../errors/index.js';
 import { isSetId } from '../../core/set-id.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
-import type { AcquireLockOptions, BackupStore, ObjectInfo, PutResult, StoreLock, StoreWarningSink } from '../../ports/store.js';
+import type { AcquireLockOptions, BackupStore, LockStatus, ObjectInfo, PutResult, StoreLock, StoreWarningSink } from '../../ports/store.js';
 import {
   commitTemp,
   hashFile,
@@ -18,7 +18,8 @@ import {
   type WriteContext,
 } from './atomic-write.js';
 import { errnoCode, nodeFsSeams, type FsSeams } from './fs-seams.js';
-import { DEFAULT_ORPHAN_GRACE_MS, DEFAULT_STALE_AFTER_MS, FsStoreLock, acquireFsLock, assertLockToken, lockLost, type LockEnvironment } from './store-lock.js';
+import { isProcessAlive, ownStartTime, processStartTime } from '../process/process-identity.js';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_ORPHAN_GRACE_MS, DEFAULT_STALE_AFTER_MS, FsStoreLock, acquireFsLock, assertLockToken, inspectFsLock, lockLost, type LockEnvironment } from './store-lock.js';
 import { STORE_FORMAT, STORE_FORMAT_VERSION, StoreLayout, TEMP_PREFIX, isSha256 } from './store-layout.js';
 
 export interface FsStoreOptions {
@@ -29,6 +30,12 @@ export interface FsStoreOptions {
   pid?: number;
   user?: string;
   isProcessAlive?: (pid: number) => boolean;
+  /** When process `pid` started (ms); default: /proc on Linux, unknown elsewhere (and unknown when isProcessAlive is injected alone). */
+  processStartTime?: (pid: number) => number | undefined;
+  /** When this process started (ms). */
+  ownStartTime?: number;
+  /** How often a held lock refreshes its heartbeat (default 30 s). */
+  lockHeartbeatMs?: number;
   /** Hex digits for temp names and lock tokens. */
   random?: () => string;
   platform?: NodeJS.Platform;
@@ -38,14 +45,7 @@ export interface FsStoreOptions {
   orphanLockGraceMs?: number;
 }
 
-export function defaultIsProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
-  }
-}
+export const defaultIsProcessAlive = isProcessAlive;
 
 function currentUser(): string {
   try {
@@ -86,7 +86,12 @@ export class FsStore implements BackupStore {
       pid: options.pid ?? process.pid,
       user: options.user ?? currentUser(),
       isProcessAlive: options.isProcessAlive ?? defaultIsProcessAlive,
+      // Start times come from the same process table as liveness: a caller that injects one view of it (tests playing
+      // pids) without the other gets no start-time check rather than a mix of real and played processes.
+      processStartTime: options.processStartTime ?? (options.isProcessAlive === undefined ? (pid) => processStartTime(pid) : () => undefined),
+      ownStartTime: options.ownStartTime ?? ownStartTime(),
       staleAfterMs: options.staleLockAfterMs ?? DEFAULT_STALE_AFTER_MS,
+      heartbeatMs: options.lockHeartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       orphanGraceMs: options.orphanLockGraceMs ?? DEFAULT_ORPHAN_GRACE_MS,
     };
   }
@@ -377,6 +382,11 @@ export class FsStore implements BackupStore {
   async acquireLock(operation: string, options?: AcquireLockOptions, warn?: StoreWarningSink): Promise<StoreLock> {
     await this.ensureStore();
     return acquireFsLock(this.lockEnv, this.layout, operation, options, warn);
+  }
+
+  async inspectLock(): Promise<LockStatus> {
+    await this.ensureStore();
+    return inspectFsLock(this.lockEnv, this.layout);
   }
 
   /** Removes temp files left by interrupted runs. Call it while holding the lock: a running writer's temp files look the same. */

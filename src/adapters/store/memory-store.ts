@@ -5,9 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { BtsBackupError } from '../../errors/index.js';
 import { assertSetId } from '../../core/set-id.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
-import type { AcquireLockOptions, BackupStore, LockOwner, ObjectInfo, PutResult, StoreLock, StoreWarningSink } from '../../ports/store.js';
+import type { AcquireLockOptions, BackupStore, LockOwner, LockStatus, ObjectInfo, PutResult, StoreLock, StoreWarningSink } from '../../ports/store.js';
 import { checksumMismatch, objectMissing, setExists, setNotFound } from './fs-store.js';
-import { DEFAULT_STALE_AFTER_MS, describeOwner, judgeLockOwner, lockHeld, lockLost } from './store-lock.js';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS, describeOwner, judgeLockOwner, lockHeld, lockLost, publicOwner, type LockJudge } from './store-lock.js';
 import { TEMP_PREFIX, assertSha256 } from './store-layout.js';
 
 /** The whole content of an in-memory store; share one between several stores to play several hosts or processes. */
@@ -16,10 +16,12 @@ export interface MemoryStoreState {
   objects: Map<string, Uint8Array>;
   sets: Map<string, Uint8Array>;
   lock: LockOwner | undefined;
+  /** The lock's last heartbeat (ms), as the fs store keeps it in the lock folder's modification time. */
+  lockHeartbeatAt: number;
 }
 
 export function createMemoryStoreState(initialised = true): MemoryStoreState {
-  return { initialised, objects: new Map(), sets: new Map(), lock: undefined };
+  return { initialised, objects: new Map(), sets: new Map(), lock: undefined, lockHeartbeatAt: 0 };
 }
 
 export interface MemoryStoreOptions {
@@ -29,6 +31,8 @@ export interface MemoryStoreOptions {
   pid?: number;
   user?: string;
   isProcessAlive?: (pid: number) => boolean;
+  processStartTime?: (pid: number) => number | undefined;
+  ownStartTime?: number;
   staleLockAfterMs?: number;
   random?: () => string;
 }
@@ -41,7 +45,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 export class MemoryStore implements BackupStore {
   readonly location = 'memory:';
   readonly state: MemoryStoreState;
-  private readonly me: { hostname: string; pid: number; user: string; isProcessAlive: (pid: number) => boolean; staleAfterMs: number };
+  private readonly me: LockJudge & { user: string };
   private readonly clock: Clock;
   private readonly random: () => string;
 
@@ -54,7 +58,10 @@ export class MemoryStore implements BackupStore {
       pid: options.pid ?? process.pid,
       user: options.user ?? 'memory-user',
       isProcessAlive: options.isProcessAlive ?? (() => true),
+      processStartTime: options.processStartTime ?? (() => undefined),
+      ownStartTime: options.ownStartTime ?? 0,
       staleAfterMs: options.staleLockAfterMs ?? DEFAULT_STALE_AFTER_MS,
+      heartbeatMs: DEFAULT_HEARTBEAT_MS,
     };
   }
 
@@ -182,9 +189,17 @@ export class MemoryStore implements BackupStore {
     this.ensureStore();
     const existing = this.state.lock;
     if (existing !== undefined) {
-      const verdict = judgeLockOwner(existing, this.me, this.clock.now().getTime(), options.force === true);
-      if (verdict.verdict === 'held') throw lockHeld({ root: this.location }, existing, verdict.hint);
-      warn(`Took over the store lock of ${describeOwner(existing)}: ${verdict.reason}.`);
+      const verdict = judgeLockOwner(existing, this.me, this.clock.now().getTime(), this.state.lockHeartbeatAt, options.breakLock);
+      if (verdict.verdict === 'held') {
+        if (options.breakLock !== undefined) {
+          throw new BtsBackupError('E_LOCK_TOKEN_MISMATCH', `The store ${this.location} is locked by ${describeOwner(existing)}, whose token is not ${options.breakLock}.`, {
+            target: this.location,
+            details: { owner: publicOwner(existing), lockToken: existing.token },
+          });
+        }
+        throw lockHeld({ root: this.location }, existing, verdict.hint);
+      }
+      warn(verdict.broken === true ? `Broke the live store lock of ${describeOwner(existing)}: ${verdict.reason}.` : `Took over the store lock of ${describeOwner(existing)}: ${verdict.reason}.`);
     }
     const owner: LockOwner = {
       host: this.me.hostname,
@@ -193,13 +208,19 @@ export class MemoryStore implements BackupStore {
       startedAt: this.clock.now().toISOString(),
       operation,
       token: `${this.random()}${this.random()}`,
+      processStartedAt: new Date(this.me.ownStartTime).toISOString(),
     };
     this.state.lock = owner;
+    this.state.lockHeartbeatAt = this.clock.now().getTime();
     const state = this.state;
     const location = this.location;
+    const clock = this.clock;
     let released = false;
     return {
       owner,
+      async heartbeat() {
+        if (!released && state.lock?.token === owner.token) state.lockHeartbeatAt = clock.now().getTime();
+      },
       async assertHeld() {
         if (released) throw lockLost({ root: location }, 'it was released');
         const current = state.lock;
@@ -216,6 +237,14 @@ export class MemoryStore implements BackupStore {
   async sweepTemp(): Promise<string[]> {
     this.ensureStore();
     return [];
+  }
+
+  async inspectLock(): Promise<LockStatus> {
+    this.ensureStore();
+    const existing = this.state.lock;
+    if (existing === undefined) return { state: 'free' };
+    const verdict = judgeLockOwner(existing, this.me, this.clock.now().getTime(), this.state.lockHeartbeatAt);
+    return verdict.verdict === 'held' ? { state: 'live', owner: publicOwner(existing), reason: verdict.hint } : { state: 'stale', owner: publicOwner(existing), reason: verdict.reason };
   }
 
   /** The lock must be live and be this store's (a wrapped lock is fine). */

@@ -12,7 +12,8 @@ export interface ExportArgs extends GroupOptions {
   includePath: string[];
   full: boolean;
   dryRun: boolean;
-  force: boolean;
+  /** The token of a live lock to break. */
+  breakLock?: string;
 }
 
 export async function runExport(args: ExportArgs, out: Output): Promise<number> {
@@ -27,7 +28,7 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
       includePaths: args.includePath,
       full: args.full,
       dryRun: args.dryRun,
-      force: args.force,
+      ...(args.breakLock === undefined ? {} : { breakLock: args.breakLock }),
       storeIsLocal: isLocalPath(args.store),
       clock: systemClock,
       newSetId: (now) => newSetId(now, randomHex),

@@ -28,7 +28,8 @@ const exportCommand: CliCommand = {
       .option('include-path', { type: 'string', array: true, describe: 'Extra files or folders to keep with the backup' })
       .option('full', { type: 'boolean', default: false, describe: 'Export every application, changed or not' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and change nothing (-WhatIf)' })
-      .option('force', { type: 'boolean', default: false, describe: "Break another host's lock on the store" }),
+      .option('force', { type: 'boolean', default: false, describe: 'Do not ask (PowerShell -Force); never breaks a lock' })
+      .option('break-lock', { type: 'string', describe: 'Break the live lock with this token (printed by E_LOCK_HELD); that run loses its work' }),
   run: (a, o) =>
     runExport(
       {
@@ -39,7 +40,7 @@ const exportCommand: CliCommand = {
         includePath: arrayOf(a['includePath']),
         full: a['full'] === true,
         dryRun: a['dryRun'] === true,
-        force: a['force'] === true,
+        ...(typeof a['breakLock'] === 'string' ? { breakLock: a['breakLock'] } : {}),
       },
       o,
     ),

@@ -10,7 +10,8 @@ export interface PruneArgs {
   store: string;
   policy: RetentionPolicy;
   dryRun: boolean;
-  force: boolean;
+  /** The token of a live lock to break. */
+  breakLock?: string;
 }
 
 /** The plan as lines: what is kept and why, which sets go, then which objects (manifests first, as executed). */
@@ -30,7 +31,7 @@ export async function runPrune(args: PruneArgs, out: Output): Promise<number> {
     now: systemClock.now(),
     candidates: retentionCandidates,
     dryRun: args.dryRun,
-    force: args.force,
+    ...(args.breakLock === undefined ? {} : { breakLock: args.breakLock }),
     warn: (m) => out.log('warning', m),
     onDeleted: (e) => out.log('verbose', `Deleted ${e.kind} ${e.name}`),
   });
@@ -72,6 +73,8 @@ export const pruneCommand: CliCommand = {
       .option('keep-monthly', { type: 'number', describe: 'Keep the newest set of each of the last N months' })
       .option('keep-within', { type: 'string', describe: 'Keep every set newer than this (12h, 30d, 2w, 6m, 1y)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and change nothing (-WhatIf)' })
-      .option('force', { type: 'boolean', default: false, describe: "Break another host's lock on the store" }),
-  run: (a, o) => runPrune({ store: String(a['store']), policy: policyArgs(a), dryRun: a['dryRun'] === true, force: a['force'] === true }, o),
+      .option('force', { type: 'boolean', default: false, describe: 'Do not ask (PowerShell -Force); never breaks a lock' })
+      .option('break-lock', { type: 'string', describe: 'Break the live lock with this token (printed by E_LOCK_HELD); that run loses its work' }),
+  run: (a, o) =>
+    runPrune({ store: String(a['store']), policy: policyArgs(a), dryRun: a['dryRun'] === true, ...(typeof a['breakLock'] === 'string' ? { breakLock: a['breakLock'] } : {}) }, o),
 };

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -214,6 +214,22 @@ test('case 8: the lock of a killed process on this host is taken over with a war
   await lock.assertHeld();
   await lock.release();
   t.deepEqual(await readdir(join(f.root, 'locks')), []);
+});
+
+// Issue 15: a lock whose pid now belonged to another live process blocked every run for 12 hours.
+test('case 32: a lock of this host whose pid now belongs to another live process (real process table, start time differs) is taken over at once', async (t) => {
+  const f = await fixture(t);
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  t.teardown(() => other.kill('SIGKILL'));
+  await new Promise((done) => setTimeout(done, 100));
+  // The lock's owner had that pid, but started long before the process that has it now.
+  const ghost = createFsStore(f.root, { hostname: hostname(), pid: other.pid!, ownStartTime: Date.parse('2026-01-01T00:00:00Z') });
+  await ghost.acquireLock('export');
+  const warnings: string[] = [];
+  const lock = await createFsStore(f.root, { hostname: hostname() }).acquireLock('export', {}, (m) => warnings.push(m));
+  if (process.platform === 'linux') t.regex(warnings[0] ?? '', new RegExp(`pid ${other.pid} now belongs to another process`));
+  else t.is(warnings.length, 1);
+  await lock.release();
 });
 
 test('case 8: a lock folder without owner.json (crash while locking) is respected for a minute, then taken over', async (t) => {

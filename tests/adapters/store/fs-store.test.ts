@@ -18,6 +18,8 @@ registerStoreContract(test, 'fs store', async () => {
       pid: identity.pid ?? 1000,
       user: 'tester',
       isProcessAlive: identity.isProcessAlive ?? (() => true),
+      processStartTime: identity.processStartTime ?? (() => undefined),
+      ownStartTime: identity.ownStartTime ?? 0,
     };
     return createFsStore(at, options);
   };

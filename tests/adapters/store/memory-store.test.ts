@@ -17,6 +17,8 @@ registerStoreContract(test, 'memory store', async () => {
       pid: identity.pid ?? 1000,
       user: 'tester',
       isProcessAlive: identity.isProcessAlive ?? (() => true),
+      processStartTime: identity.processStartTime ?? (() => undefined),
+      ownStartTime: identity.ownStartTime ?? 0,
     });
   return {
     store: open({}),

@@ -29,6 +29,10 @@ export interface StoreIdentity {
   hostname?: string;
   pid?: number;
   isProcessAlive?: (pid: number) => boolean;
+  /** When a pid's process started (ms), as this peer's host reads it. */
+  processStartTime?: (pid: number) => number | undefined;
+  /** When this peer's process started (ms). */
+  ownStartTime?: number;
 }
 
 export interface StoreHarness {
@@ -48,7 +52,7 @@ export interface StoreHarness {
 
 export type StoreHarnessFactory = () => Promise<StoreHarness>;
 
-const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const SET_1 = '20261125T091500Z-a1b2c3';
@@ -202,33 +206,76 @@ export function registerStoreContract(test: TestFn, prefix: string, factory: Sto
     await lock.release();
   });
 
-  withHarness('a lock older than 12 h is stale whoever holds it; younger is respected', async (t, h) => {
+  withHarness('a lock whose heartbeat is older than 5 min is stale whoever holds it; a heartbeat keeps a long run live', async (t, h) => {
     const remote = h.peer({ hostname: 'host-b', pid: 77 });
-    await remote.acquireLock('export');
-    h.clock.advance(11 * HOUR);
+    const remoteLock = await remote.acquireLock('export');
+    for (let i = 0; i < 20; i += 1) {
+      h.clock.advance(MINUTE);
+      await remoteLock.heartbeat();
+    }
+    await t.throwsAsync(h.store.acquireLock('export'), { code: 'E_LOCK_HELD' }, 'a run of 20 min with a heartbeat is live');
+    t.is((await h.store.inspectLock()).state, 'live');
+    h.clock.advance(4 * MINUTE);
     await t.throwsAsync(h.store.acquireLock('export'), { code: 'E_LOCK_HELD' });
-    h.clock.advance(2 * HOUR);
+    h.clock.advance(2 * MINUTE);
+    t.is((await h.store.inspectLock()).state, 'stale');
     const warnings: string[] = [];
     const lock = await h.store.acquireLock('export', {}, (message) => warnings.push(message));
     t.is(warnings.length, 1);
+    t.regex(warnings[0] ?? '', /host-b/, 'the warning names the owner');
     await lock.assertHeld();
+    await t.throwsAsync(remoteLock.assertHeld(), { code: 'E_LOCK_LOST' });
+    await remoteLock.heartbeat();
+    await lock.assertHeld();
+    t.is((await h.store.inspectLock()).state, 'live', 'the old holder does not refresh a lock that is no longer its own');
     await lock.release();
+    t.deepEqual(await h.store.inspectLock(), { state: 'free' });
   });
 
-  withHarness('a fresh lock of another host is refused without force, taken with force and a warning', async (t, h) => {
+  // Issue 15: -Force took over the lock of a live export on another host, and the prune deleted what it had just written.
+  withHarness('a live lock of another host is never taken by asking nicely: only --break-lock with its token, and the warning says what that run loses', async (t, h) => {
     const remote = h.peer({ hostname: 'host-b', pid: 1000, isProcessAlive: () => false });
     const remoteLock = await remote.acquireLock('export');
     const warnings: string[] = [];
     // The pid is meaningless across hosts: host-a must not judge host-b's pid 1000 by its own process table.
     const local = h.peer({ hostname: 'host-a', pid: 1, isProcessAlive: () => false });
-    const refused = await t.throwsAsync(local.acquireLock('export', {}, (m) => warnings.push(m)), { code: 'E_LOCK_HELD' });
-    t.like((refused as unknown as { details: { owner: Record<string, unknown> } }).details.owner, { host: 'host-b' });
+    const refused = await t.throwsAsync(local.acquireLock('prune', {}, (m) => warnings.push(m)), { code: 'E_LOCK_HELD' });
+    const details = (refused as unknown as { details: { owner: Record<string, unknown>; lockToken: string } }).details;
+    t.like(details.owner, { host: 'host-b' });
+    t.is(details.lockToken, remoteLock.owner.token, 'the error names the token that would break it');
+    t.regex((refused as unknown as { hint: string }).hint, /alive.*--break-lock/s);
+    await t.throwsAsync(local.acquireLock('prune', { breakLock: 'not-the-token' }, (m) => warnings.push(m)), { code: 'E_LOCK_TOKEN_MISMATCH' });
     t.is(warnings.length, 0);
-    const lock = await local.acquireLock('export', { force: true }, (m) => warnings.push(m));
+    await remoteLock.assertHeld();
+    const lock = await local.acquireLock('prune', { breakLock: remoteLock.owner.token }, (m) => warnings.push(m));
     t.is(warnings.length, 1);
+    t.regex(warnings[0] ?? '', /Broke the live store lock .*host-b.*commits no backup set/);
     await lock.assertHeld();
     await t.throwsAsync(remoteLock.assertHeld(), { code: 'E_LOCK_LOST' });
+    await t.throwsAsync(remote.commitSet(SET_1, enc('{}'), remoteLock), { code: 'E_LOCK_LOST' });
     await lock.release();
+  });
+
+  withHarness('a lock of this host whose pid now belongs to another process (start time differs) is stale at once', async (t, h) => {
+    const started = Date.parse('2026-11-25T02:00:00Z');
+    const first = h.peer({ hostname: 'host-a', pid: 4242, ownStartTime: started });
+    const firstLock = await first.acquireLock('export');
+    t.is(firstLock.owner.processStartedAt, new Date(started).toISOString());
+    // The same pid, alive, started at the time it was recorded: that is the owner, live.
+    const same = h.peer({ hostname: 'host-a', pid: 5555, isProcessAlive: () => true, processStartTime: (pid) => (pid === 4242 ? started + 10 : undefined) });
+    await t.throwsAsync(same.acquireLock('export'), { code: 'E_LOCK_HELD' });
+    // pid 4242 now runs something started an hour later: the owner is gone.
+    const reused = h.peer({ hostname: 'host-a', pid: 5555, isProcessAlive: () => true, processStartTime: (pid) => (pid === 4242 ? started + 60 * MINUTE : undefined) });
+    t.is((await reused.inspectLock()).state, 'stale');
+    const warnings: string[] = [];
+    const lock = await reused.acquireLock('export', {}, (m) => warnings.push(m));
+    t.regex(warnings[0] ?? '', /pid 4242 now belongs to another process/);
+    await lock.release();
+    // And a later process that got our own pid sees the previous owner's lock as stale too.
+    const before = await h.peer({ hostname: 'host-a', pid: 9, ownStartTime: started }).acquireLock('export');
+    const after = await h.peer({ hostname: 'host-a', pid: 9, ownStartTime: started + MINUTE }).acquireLock('export', {}, () => undefined);
+    await t.throwsAsync(before.assertHeld(), { code: 'E_LOCK_LOST' });
+    await after.release();
   });
 
   withHarness('a lock removed under its holder: assertHeld and commitSet give E_LOCK_LOST, nothing committed', async (t, h) => {
