@@ -22,7 +22,26 @@ export interface ScryptParameters {
 
 /** OWASP's scrypt floor is N=2^17 r=8 p=1; 2^15 keeps a restore drill fast while costing an attacker 32 MiB per guess. */
 export const DEFAULT_SCRYPT: ScryptParameters = { N: 1 << 15, r: 8, p: 1 };
-const MAX_N = 1 << 20;
+
+/**
+ * The only KDF parameters a secrets file may carry: r=8, p=1 and N a power of two from 2^10 to 2^17. The parameters
+ * come from the file, so anything else (N=2^20 r=32 costs 4 GiB, p=16 minutes) is refused before any work: opening a
+ * file costs at most 128 MiB and a fraction of a second.
+ */
+export const ACCEPTED_SCRYPT = { minLog2N: 10, maxLog2N: 17, r: 8, p: 1 } as const;
+const SALT_BYTES = 16;
+const IV_BYTES = 12;
+/** GCM's full tag: a shorter one would be accepted by OpenSSL unless the length is pinned (authTagLength). */
+const TAG_BYTES = 16;
+/** A secrets file holds a few hundred passwords at most; a bigger one is refused unread. */
+export const MAX_SECRETS_FILE_BYTES = 4 * 1024 * 1024;
+
+export function isAcceptedScrypt(params: { N: unknown; r: unknown; p: unknown }): params is ScryptParameters {
+  const { N, r, p } = params;
+  if (typeof N !== 'number' || !Number.isInteger(N) || r !== ACCEPTED_SCRYPT.r || p !== ACCEPTED_SCRYPT.p) return false;
+  for (let log = ACCEPTED_SCRYPT.minLog2N; log <= ACCEPTED_SCRYPT.maxLog2N; log++) if (N === 2 ** log) return true;
+  return false;
+}
 
 interface Envelope {
   format: typeof SECRETS_FORMAT;
@@ -41,12 +60,13 @@ const headerOf = (envelope: Pick<Envelope, 'format' | 'version' | 'kdf'>): Buffe
 
 export async function encryptSecrets(entries: readonly SecretEntry[], passphrase: string, params: ScryptParameters = DEFAULT_SCRYPT): Promise<string> {
   requirePassphrase(passphrase);
-  const salt = randomBytes(16);
-  const iv = randomBytes(12);
+  if (!isAcceptedScrypt(params)) throw unsupportedKdf('(new file)');
+  const salt = randomBytes(SALT_BYTES);
+  const iv = randomBytes(IV_BYTES);
   const kdf = { name: 'scrypt' as const, N: params.N, r: params.r, p: params.p, salt: salt.toString('base64') };
   const key = await deriveKey(passphrase, salt, params);
   try {
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(headerOf({ format: SECRETS_FORMAT, version: SECRETS_VERSION, kdf }));
     const plain = Buffer.from(JSON.stringify({ entries: entries.map(cleanEntry) }), 'utf8');
     const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -67,19 +87,21 @@ export async function encryptSecrets(entries: readonly SecretEntry[], passphrase
 export async function decryptSecrets(text: string, passphrase: string, source: string): Promise<SecretEntry[]> {
   const envelope = parseEnvelope(text, source);
   requirePassphrase(passphrase);
-  const key = await deriveKey(passphrase, Buffer.from(envelope.kdf.salt, 'base64'), envelope.kdf);
+  const salt = strictBase64(envelope.kdf.salt);
+  const iv = strictBase64(envelope.cipher.iv);
+  const tag = strictBase64(envelope.cipher.tag);
+  const ciphertext = strictBase64(envelope.ciphertext);
+  // A cut or extended tag, or a changed salt or IV, is a changed file: refused before the KDF runs.
+  if (salt?.length !== SALT_BYTES || iv?.length !== IV_BYTES || tag?.length !== TAG_BYTES || ciphertext === undefined) throw locked(source);
+  const key = await deriveKey(passphrase, salt, envelope.kdf);
   let plain: Buffer;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.cipher.iv, 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(headerOf(envelope));
-    decipher.setAuthTag(Buffer.from(envelope.cipher.tag, 'base64'));
-    plain = Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]);
+    decipher.setAuthTag(tag);
+    plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch (cause) {
-    throw new BtsBackupError('E_SECRETS_LOCKED', `The secrets file ${source} cannot be opened: wrong passphrase, or the file was changed.`, {
-      target: source,
-      hint: `Set ${PASSPHRASE_ENV} or pass --passphrase-file with the passphrase the file was created with.`,
-      cause,
-    });
+    throw locked(source, cause);
   } finally {
     key.fill(0);
   }
@@ -99,8 +121,11 @@ export async function decryptSecrets(text: string, passphrase: string, source: s
 export async function readSecretsFile(file: string, passphrase: string): Promise<SecretEntry[]> {
   let text: string;
   try {
+    const size = (await fs.stat(file)).size;
+    if (size > MAX_SECRETS_FILE_BYTES) throw invalid(file, `it is ${size} bytes, more than a secrets file ever holds (${MAX_SECRETS_FILE_BYTES})`);
     text = await fs.readFile(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof BtsBackupError) throw cause;
     throw new BtsBackupError('E_USAGE', `The secrets file ${file} cannot be read.`, { target: file, cause, hint: 'Create it with `btsbackup secrets set --secrets-file <file> ...`.' });
   }
   return decryptSecrets(text, passphrase, file);
@@ -161,6 +186,7 @@ function requirePassphrase(passphrase: string): void {
 }
 
 function parseEnvelope(text: string, source: string): Envelope {
+  if (text.length > MAX_SECRETS_FILE_BYTES) throw invalid(source, 'it is larger than a secrets file ever is');
   let value: unknown;
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -173,19 +199,31 @@ function parseEnvelope(text: string, source: string): Envelope {
     throw new BtsBackupError('E_UNSUPPORTED', `The secrets file ${source} has version ${String(v.version)}; this BizTalkBackup reads ${SECRETS_VERSION}.`, { target: source });
   }
   const kdf = v.kdf;
-  if (kdf?.name !== 'scrypt' || !isPowerOfTwo(kdf.N) || kdf.N > MAX_N || !isSmallInt(kdf.r, 1, 32) || !isSmallInt(kdf.p, 1, 16) || typeof kdf.salt !== 'string') {
-    throw invalid(source, 'its key derivation parameters are missing or out of range');
-  }
+  if (kdf === null || typeof kdf !== 'object' || typeof kdf.salt !== 'string') throw invalid(source, 'its key derivation parameters are missing');
+  if (kdf.name !== 'scrypt' || !isAcceptedScrypt(kdf)) throw unsupportedKdf(source);
   if (v.cipher?.name !== 'aes-256-gcm' || typeof v.cipher.iv !== 'string' || typeof v.cipher.tag !== 'string' || typeof v.ciphertext !== 'string') throw invalid(source, 'its cipher fields are missing');
   return v as Envelope;
 }
 
-function isPowerOfTwo(n: unknown): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0;
+/** Base64 as this tool writes it, nothing else: Buffer.from skips stray characters and ignores padding bits, so a changed character could decode to the same bytes. */
+function strictBase64(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
 }
 
-function isSmallInt(n: unknown, min: number, max: number): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
+function locked(source: string, cause?: unknown): BtsBackupError {
+  return new BtsBackupError('E_SECRETS_LOCKED', `The secrets file ${source} cannot be opened: wrong passphrase, or the file was changed.`, {
+    target: source,
+    hint: `Set ${PASSPHRASE_ENV} or pass --passphrase-file with the passphrase the file was created with.`,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+function unsupportedKdf(source: string): BtsBackupError {
+  return new BtsBackupError('E_UNSUPPORTED', `The secrets file ${source} asks for key derivation parameters this BizTalkBackup does not use.`, {
+    target: source,
+    hint: `Only scrypt with r=${ACCEPTED_SCRYPT.r}, p=${ACCEPTED_SCRYPT.p} and N from 2^${ACCEPTED_SCRYPT.minLog2N} to 2^${ACCEPTED_SCRYPT.maxLog2N} is opened; recreate the file with \`btsbackup secrets set\`.`,
+  });
 }
 
 function validateEntry(entry: unknown, source: string, index: number): SecretEntry {
