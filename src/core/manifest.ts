@@ -64,8 +64,13 @@ export interface ManifestRedaction {
   /** The artifact (and, inside an MSI, the resource file) it was removed from. */
   artifact: string;
   file: string;
-  kind: 'BindingPassword' | 'ConnectionStringPassword';
+  kind: 'BindingPassword' | 'ConnectionStringPassword' | 'UrlPassword' | 'QueryStringSecret' | 'AppSettingSecret';
+  /** Where it belongs: its secrets key is `port|location|field` (`file:<path>||<what>` for a file that is not a binding). */
   location?: { port: string; location?: string; field: string };
+  /** The rule of the secrets table that found it. */
+  rule?: string;
+  /** The MSI resource whose file it was removed from: its content differs from the group's until the secret is restored. */
+  resource?: { type: string; luid: string };
 }
 
 export interface Manifest {

@@ -3,7 +3,7 @@ import { parseAssemblyName } from './assembly-name.js';
 import { emptyBindingsSummary, type BindingsSummary } from './bindings-summary.js';
 import { filterNames, unmatchedLiterals } from './filter-names.js';
 import type { ArtifactRef, Manifest, ManifestApplication } from './manifest.js';
-import { SYSTEM_APPLICATION, type AdapterHandlerInfo, type HostInfo } from './model.js';
+import { ResourceType, SYSTEM_APPLICATION, type AdapterHandlerInfo, type HostInfo } from './model.js';
 import { compareNames, orderByReferences } from './order-applications.js';
 import { caseCollisions, relativePathProblem, segmentProblem } from './path-safety.js';
 import { describeSecretLocation, type SecretLocationRef } from './secrets.js';
@@ -23,7 +23,7 @@ export interface ObjectRef {
 }
 
 export type RestoreStep =
-  | { action: 'ImportApp'; application: string; package: ObjectRef; overwrite: boolean; environment?: string }
+  | { action: 'ImportApp'; application: string; package: ObjectRef; overwrite: boolean; environment?: string; secrets?: SecretLocationRef[] }
   | { action: 'AddReference'; application: string; referenced: string }
   | { action: 'ImportBindings'; application: string; bindings: ObjectRef; environment?: string; secrets: SecretLocationRef[] }
   | { action: 'InstallMsi'; application: string; package: ObjectRef }
@@ -114,6 +114,12 @@ export interface PlanRestoreOptions {
   allowMissingSecrets?: boolean;
   /** Restore under prefixed names (a drill on a live group). */
   namePrefix?: string;
+  /**
+   * What the target's fingerprint of an application equals once this restore has run, when that is not the
+   * manifest's (an --environment variant of the bindings; resources whose files were redacted compare without their
+   * content). By lower-case application name.
+   */
+  expectedFingerprints?: ReadonlyMap<string, string>;
 }
 
 const lower = (name: string): string => name.toLowerCase();
@@ -278,7 +284,8 @@ function planImport(app: ManifestApplication, plan: RestoreApplicationPlan, exis
     block(plan, { code: 'E_OBJECT_MISSING', message: `Backup set ${backupSet.setId} has no MSI for "${app.name}".`, target: app.name, hint: 'Restore it from an earlier set.' });
     return;
   }
-  if (existing !== undefined && existing.fingerprint !== null && existing.fingerprint === app.fingerprint && (options.namePrefix ?? '') === '') {
+  const expected = options.expectedFingerprints?.get(lower(app.name)) ?? app.fingerprint;
+  if (existing !== undefined && existing.fingerprint !== null && existing.fingerprint === expected && (options.namePrefix ?? '') === '') {
     plan.status = plan.status === 'Blocked' ? 'Blocked' : 'Unchanged';
     plan.reasons.push('the target already holds this application with the same resources, references and bindings');
     return;
@@ -295,32 +302,20 @@ function planImport(app: ManifestApplication, plan: RestoreApplicationPlan, exis
   if (existing?.isDefault === true) plan.warnings.push(`"${plan.targetName}" is the target's default application; it is named explicitly in every call.`);
   checkHosts(app, plan, target);
   const environment = options.environment;
-  plan.steps.push({ action: 'ImportApp', application: plan.targetName, package: objectRef(msi), overwrite, ...(environment === undefined ? {} : { environment }) });
+  // Secrets the export redacted inside the MSI (config files, added binding files): put back before ImportApp.
+  const packageSecrets = requireSecrets(packageSecretLocations(backupSet, app.name, msi.name), app, plan, options);
+  plan.steps.push({ action: 'ImportApp', application: plan.targetName, package: objectRef(msi), overwrite, ...(environment === undefined ? {} : { environment }), ...(packageSecrets.length === 0 ? {} : { secrets: packageSecrets }) });
   const existingRefs = new Set((existing?.references ?? []).map(lower));
   for (const ref of plan.references) if (!existingRefs.has(lower(ref))) plan.steps.push({ action: 'AddReference', application: plan.targetName, referenced: ref });
   const bindings = bindingsArtifact(app, environment);
-  if (bindings !== undefined) {
-    const secrets = maskedLocations(backupSet, app.name);
-    for (const location of secrets) {
-      if (options.hasSecret(app.name, location)) continue;
-      const message = `The password of ${describeSecretLocation(location)} in "${app.name}" is masked in the backup and no secret was supplied.`;
-      if (options.allowMissingSecrets === true) plan.warnings.push(`${message} It is imported as ******.`);
-      else {
-        block(plan, {
-          code: 'E_SECRET_MISSING',
-          message,
-          target: app.name,
-          hint: 'Add it to a secrets file with `btsbackup secrets set` and pass --secrets-file.',
-          details: { port: location.port, ...(location.location === undefined ? {} : { location: location.location }), field: location.field },
-        });
-      }
-    }
+  if (bindings !== undefined && !(bindings.environment === undefined && hasNoBindings(app))) {
+    const secrets = requireSecrets(bindingSecretLocations(backupSet, app.name, bindings.artifact.name, msi.name, bindings.environment !== undefined), app, plan, options);
     plan.steps.push({
       action: 'ImportBindings',
       application: plan.targetName,
       bindings: objectRef(bindings.artifact),
       ...(bindings.environment === undefined ? {} : { environment: bindings.environment }),
-      secrets: secrets.filter((s) => options.hasSecret(app.name, s)),
+      secrets,
     });
   }
   if (options.installOnThisServer === true) plan.steps.push({ action: 'InstallMsi', application: plan.targetName, package: objectRef(msi) });
@@ -450,15 +445,72 @@ function gacPathProblem(fullName: string): string | undefined {
   return relativePathProblem(`${id.name}/${folder}/${id.name}.dll`);
 }
 
-/** The masked-password locations the export recorded for an application. */
+const isFileLocation = (l: SecretLocationRef): boolean => l.port.startsWith('file:');
+
+function pushLocation(out: SecretLocationRef[], l: SecretLocationRef): void {
+  if (!out.some((o) => o.port === l.port && o.location === l.location && o.field === l.field)) out.push({ port: l.port, ...(l.location === undefined ? {} : { location: l.location }), field: l.field });
+}
+
+/** Every secret location of an application a restore needs a value for: masked by BizTalk, or redacted by the export (never a value). */
 export function maskedLocations(backupSet: Manifest, application: string): SecretLocationRef[] {
   const out: SecretLocationRef[] = [];
   for (const warning of backupSet.warnings) {
-    if (warning.kind !== 'MaskedPassword' || warning.location === undefined || lower(warning.application ?? '') !== lower(application)) continue;
-    const l = warning.location;
-    if (!out.some((o) => o.port === l.port && o.location === l.location && o.field === l.field)) out.push({ port: l.port, ...(l.location === undefined ? {} : { location: l.location }), field: l.field });
+    if (warning.kind === 'MaskedPassword' && warning.location !== undefined && lower(warning.application ?? '') === lower(application)) pushLocation(out, warning.location);
+  }
+  for (const redaction of backupSet.redactions) if (redaction.location !== undefined && lower(redaction.application) === lower(application)) pushLocation(out, redaction.location);
+  return out;
+}
+
+/** The masked locations of the bindings ImportBindings reads: BizTalk's masks, the export's redactions of that file (and of the MSI's binding files for an environment variant). */
+function bindingSecretLocations(backupSet: Manifest, application: string, bindingsName: string, msiName: string, variant: boolean): SecretLocationRef[] {
+  const out: SecretLocationRef[] = [];
+  if (!variant) {
+    for (const warning of backupSet.warnings) {
+      if (warning.kind === 'MaskedPassword' && warning.location !== undefined && lower(warning.application ?? '') === lower(application)) pushLocation(out, warning.location);
+    }
+  }
+  for (const r of backupSet.redactions) {
+    if (r.location === undefined || isFileLocation(r.location) || lower(r.application) !== lower(application)) continue;
+    if (lower(r.artifact) === lower(bindingsName) || (variant && lower(r.artifact) === lower(msiName))) pushLocation(out, r.location);
   }
   return out;
+}
+
+/** The locations the export redacted inside an application's MSI. */
+function packageSecretLocations(backupSet: Manifest, application: string, msiName: string): SecretLocationRef[] {
+  const out: SecretLocationRef[] = [];
+  for (const r of backupSet.redactions) if (r.location !== undefined && lower(r.application) === lower(application) && lower(r.artifact) === lower(msiName)) pushLocation(out, r.location);
+  return out;
+}
+
+/** Blocks the application for each location without a secret (a warning when missing secrets are allowed); returns those that have one. */
+function requireSecrets(locations: readonly SecretLocationRef[], app: ManifestApplication, plan: RestoreApplicationPlan, options: PlanRestoreOptions): SecretLocationRef[] {
+  for (const location of locations) {
+    if (options.hasSecret(app.name, location)) continue;
+    const message = `The secret of ${describeSecretLocation(location)} in "${app.name}" is masked in the backup and no value was supplied.`;
+    if (options.allowMissingSecrets === true) plan.warnings.push(`${message} It is imported as ******.`);
+    else {
+      block(plan, {
+        code: 'E_SECRET_MISSING',
+        message,
+        target: app.name,
+        hint: 'Add it to a secrets file with `btsbackup secrets set` (see `btsbackup secrets list --missing`) and pass --secrets-file; or pass --allow-missing-secrets to import ******.',
+        details: { port: location.port, ...(location.location === undefined ? {} : { location: location.location }), field: location.field },
+      });
+    }
+  }
+  return locations.filter((l) => options.hasSecret(app.name, l));
+}
+
+/**
+ * An application that had no bindings when it was exported: no generated binding resource listed and nothing bound.
+ * ImportBindings of its (empty) bindings file would give it a binding resource it never had, and the next restore
+ * would see a different application; so there is nothing to import.
+ */
+function hasNoBindings(app: ManifestApplication): boolean {
+  const generated = app.resources.some((r) => r.type === ResourceType.BizTalkBinding && lower(r.luid) === lower(`Application/${app.name}`));
+  const summary = app.bindings ?? emptyBindingsSummary();
+  return !generated && summary.sendPorts.length === 0 && summary.receiveLocations.length === 0 && summary.sendPortGroups.length === 0 && summary.services.length === 0;
 }
 
 /** The bindings saved beside the MSI; `<base>.<Environment>.bindings.xml` is the variant for an environment. */

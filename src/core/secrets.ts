@@ -38,5 +38,6 @@ export function upsertSecret(entries: readonly SecretEntry[], entry: SecretEntry
 
 /** A description of a location for people: never a value. */
 export function describeSecretLocation(location: SecretLocationRef): string {
+  if (location.port.startsWith('file:')) return `file "${location.port.slice(5)}" (${location.field})`;
   return location.location === undefined ? `send port "${location.port}" (${location.field})` : `receive location "${location.location}" of "${location.port}" (${location.field})`;
 }

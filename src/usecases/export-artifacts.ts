@@ -35,7 +35,7 @@ export async function redactPackage(application: string, artifact: string, pkg: 
       const redacted = redactSecrets(file.bytes, file.path);
       if (redacted === undefined) return { name: file.path, bytes: file.bytes };
       changed = true;
-      for (const r of redacted.redactions) redactions.push({ application, artifact, file: file.path, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }) });
+      for (const r of redacted.redactions) redactions.push({ application, artifact, file: file.path, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }), ...(r.rule === undefined ? {} : { rule: r.rule }), resource: { type: resource.type, luid: resource.luid } });
       return { name: file.path, bytes: redacted.bytes };
     }),
   }));
@@ -59,7 +59,7 @@ export async function redactPackage(application: string, artifact: string, pkg: 
 export async function redactFile(application: string, artifact: string, file: string, redactions: ManifestRedaction[]): Promise<void> {
   const redacted = redactSecrets(new Uint8Array(await fs.readFile(file)), artifact);
   if (redacted === undefined) return;
-  for (const r of redacted.redactions) redactions.push({ application, artifact, file: artifact, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }) });
+  for (const r of redacted.redactions) redactions.push({ application, artifact, file: artifact, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }), ...(r.rule === undefined ? {} : { rule: r.rule }) });
   await fs.writeFile(file, redacted.bytes);
 }
 

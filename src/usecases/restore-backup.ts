@@ -11,6 +11,8 @@ import { safeFileName } from '../core/safe-file-name.js';
 import { secretLocationKey, secretsForApplication, type SecretEntry } from '../core/secrets.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { injectSecrets } from '../formats/bindings/binding-secrets.js';
+import { injectFileSecrets } from '../formats/bindings/redact-secrets.js';
+import { buildApplicationPackage, readApplicationPackage } from '../formats/msi/application-package.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { decodeText } from '../formats/bindings/parse-xml.js';
 import type { BizTalkRestoreTarget } from '../ports/biztalk-restore.js';
@@ -94,13 +96,15 @@ export async function inventoryTarget(target: BizTalkRestoreTarget, manifest: Ma
     let resourceCount = 0;
     if (wanted.has(app.name.toLowerCase()) && !app.isSystem) {
       try {
-        const resources = await target.listResources(app.name);
-        resourceCount = resources.length;
+        const listed = await target.listResources(app.name);
+        resourceCount = listed.length;
         const file = path.join(staging, `current-${index}-${safeFileName(app.name)}.bindings.xml`);
         await target.exportBindings(app.name, file);
         const normalized = normalizeBindings(await fs.readFile(file, 'utf8'), `bindings of ${app.name}`);
         await fs.rm(file, { force: true });
         const references = app.references ?? [];
+        const original = manifest.applications.find((a) => `${prefix}${a.name}`.toLowerCase() === app.name.toLowerCase());
+        const resources = original === undefined ? listed : withoutRedactedContent(listed, manifest, original.name);
         fingerprint = fingerprintApplication({ references, resources, bindingsFingerprint: normalized.fingerprint });
         snapshots.set(app.name.toLowerCase(), { references, resources, bindingsFingerprint: normalized.fingerprint, bindings: normalized.summary });
       } catch (error) {
@@ -129,6 +133,45 @@ export async function inventoryTarget(target: BizTalkRestoreTarget, manifest: Ma
     inventory.installedAssemblies = installed;
   }
   return inventory;
+}
+
+/**
+ * A resource whose file the export redacted is stored without its secret: its content compares equal to the group's
+ * only once the secret is back. Restores and drills compare such resources without their content hash.
+ */
+export function withoutRedactedContent(resources: readonly ResourceInfo[], manifest: Manifest, application: string): ResourceInfo[] {
+  const redacted = new Set(manifest.redactions.filter((r) => r.resource !== undefined && r.application.toLowerCase() === application.toLowerCase()).map((r) => `${r.resource?.type ?? ''}|${r.resource?.luid ?? ''}`.toLowerCase()));
+  if (redacted.size === 0) return [...resources];
+  return resources.map((r) => {
+    if (!redacted.has(`${r.type}|${r.luid}`.toLowerCase())) return r;
+    const { sha256: _ignored, ...rest } = r;
+    return rest;
+  });
+}
+
+/**
+ * The fingerprint the target shows for an application once restored, where it is not the manifest's: bindings of
+ * an --environment variant, resources compared without redacted content. Computed as export does.
+ */
+async function expectedFingerprints(store: BackupStore, manifest: Manifest, environment: string | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const app of manifest.applications) {
+    if (fingerprintApplication({ references: app.references, resources: app.resources, bindingsFingerprint: app.bindingsFingerprint }) !== app.fingerprint) continue;
+    let bindingsFingerprint = app.bindingsFingerprint;
+    const variant = environment === undefined ? undefined : app.artifacts.find((a) => a.kind === 'bindings' && a.name.toLowerCase().endsWith(`.${environment.toLowerCase()}.bindings.xml`));
+    if (variant !== undefined) {
+      try {
+        bindingsFingerprint = normalizeBindings(decodeText(await store.readObject(variant.sha256)), variant.name).fingerprint;
+      } catch (error) {
+        if (!isBtsBackupError(error)) throw error;
+        continue; // the preflight's object checks report it
+      }
+    }
+    const resources = withoutRedactedContent(app.resources, manifest, app.name);
+    const fingerprint = fingerprintApplication({ references: app.references, resources, bindingsFingerprint });
+    if (fingerprint !== app.fingerprint) out.set(app.name.toLowerCase(), fingerprint);
+  }
+  return out;
 }
 
 function unsupportedAsNull(error: unknown): null {
@@ -178,6 +221,7 @@ export async function prepareRestore(target: BizTalkRestoreTarget, store: Backup
     hasSecret,
     allowMissingSecrets: options.allowMissingSecrets,
     ...(prefix === '' ? {} : { namePrefix: prefix }),
+    expectedFingerprints: await expectedFingerprints(store, manifest, options.environment),
   };
   const trusting = new Proxy(new Map<string, ObjectCheck>(), { get: (t, p) => (p === 'get' ? () => ({ status: 'ok' }) : Reflect.get(t, p)) });
   const draft = planRestore(manifest, inventory, { ...base, objectChecks: trusting });
@@ -252,6 +296,11 @@ async function executeApplication(app: RestoreApplicationPlan, index: number, ta
         case 'ImportApp': {
           const msiPath = path.join(staging, `${base}.msi`);
           await store.copyObjectTo(step.package.sha256, msiPath);
+          if (step.secrets !== undefined && step.secrets.length > 0) {
+            const wanted = new Map([...secrets].filter(([key]) => step.secrets?.some((s) => secretLocationKey(s) === key)));
+            // The values exist only in this staging copy (owner-only temp folder, removed at the end) until ImportApp has read it.
+            await fs.writeFile(msiPath, injectPackageSecrets(new Uint8Array(await fs.readFile(msiPath)), step.package.name, wanted, app.targetName));
+          }
           const outcome = await target.importApplication(step.application, msiPath, { overwrite: step.overwrite, ...(step.environment === undefined ? {} : { environment: step.environment }) });
           result.warnings.push(...outcome.warnings);
           break;
@@ -306,6 +355,34 @@ async function executeApplication(app: RestoreApplicationPlan, index: number, ta
     }
   }
   return result;
+}
+
+/** Puts secrets back into the files of an MSI whose clear secrets the export masked (config files, added binding files). */
+function injectPackageSecrets(bytes: Uint8Array, source: string, secrets: ReadonlyMap<string, string>, application: string): Uint8Array {
+  const pkg = readApplicationPackage(bytes, source);
+  let changed = false;
+  const resources = pkg.resources.map((resource) => ({
+    type: resource.type,
+    luid: resource.luid,
+    properties: resource.properties,
+    files: resource.files.map((file) => {
+      if (file.path.toLowerCase().endsWith('.dll')) return { name: file.path, bytes: file.bytes };
+      const injected = injectFileSecrets(file.bytes, file.path, secrets);
+      if (injected.bytes !== file.bytes) changed = true;
+      return { name: file.path, bytes: injected.bytes };
+    }),
+  }));
+  if (!changed) return bytes;
+  return buildApplicationPackage({
+    application,
+    description: pkg.adf.properties['ApplicationDescription'] ?? '',
+    author: pkg.summary.author,
+    revision: pkg.summary.revision,
+    productCode: pkg.properties['ProductCode'] ?? pkg.summary.revision,
+    createdAt: pkg.summary.created ?? new Date(0),
+    references: pkg.adf.references.filter((r) => r !== 'BizTalk.System'),
+    resources,
+  });
 }
 
 /** No secret value may ride out on an error a back end produced (BTSTask could echo a line of the bindings). */
@@ -394,11 +471,14 @@ export async function drillRestore(scratch: BizTalkRestoreTarget, store: BackupS
       }
       const references = found.references.map((r) => (prefix !== '' && r.startsWith(prefix) ? r.slice(prefix.length) : r));
       const fingerprint = fingerprintApplication({ references, resources: found.resources, bindingsFingerprint: found.bindingsFingerprint });
-      if (fingerprint === app.fingerprint) drill.push({ application: app.name, status: 'Verified', reasons: [] });
+      const expectedResources = withoutRedactedContent(app.resources, restore.manifest, app.name);
+      const redacted = expectedResources.some((r, i) => r !== app.resources[i]);
+      const expected = redacted ? fingerprintApplication({ references: app.references, resources: expectedResources, bindingsFingerprint: app.bindingsFingerprint }) : app.fingerprint;
+      if (fingerprint === expected) drill.push({ application: app.name, status: 'Verified', reasons: [] });
       else {
         const reasons = [
           ...diffReferences(app.references.filter((r) => r !== SYSTEM_APPLICATION), references),
-          ...diffResources(app.resources, found.resources),
+          ...diffResources(expectedResources, found.resources),
           ...(app.bindingsFingerprint === found.bindingsFingerprint ? [] : diffBindings(app.bindings, found.bindings)),
         ];
         drill.push({ application: app.name, status: 'Failed', reasons: reasons.length === 0 ? ['fingerprint differs'] : reasons });

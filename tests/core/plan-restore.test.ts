@@ -19,7 +19,8 @@ function app(name: string, references: string[] = [], bindings: Partial<Bindings
     exportedIn: 'set1',
     fingerprint: `fp-${name}`,
     reasons: [],
-    resources: [],
+    // ListApp lists the bindings ExportApp generates as a resource of their own
+    resources: [{ type: 'System.BizTalk:BizTalkBinding', luid: `Application/${name}`, properties: {} }],
     bindingsFingerprint: `b-${name}`,
     bindings: { ...emptyBindingsSummary(), ...bindings },
     packagedAssemblies: [],

@@ -8,7 +8,7 @@ import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/bi
 import type { Clock } from '../../ports/clock.js';
 import { writeAssembly } from '../../formats/dotnet/assembly-writer.js';
 import { gacPath } from '../dotnet/gac-path.js';
-import { buildApplicationPackage, type PackageResource } from '../../formats/msi/application-package.js';
+import { buildApplicationPackage, packagedResourceProperties, type PackageResource } from '../../formats/msi/application-package.js';
 import { maskBindingPasswords } from '../../formats/bindings/binding-secrets.js';
 import { parseXml } from '../../formats/bindings/parse-xml.js';
 import { parseGroupState, type ApplicationState, type AssemblyContentSpec, type FileContentSpec, type GroupState, type SimulatedFault } from './group-state.js';
@@ -163,7 +163,9 @@ export class SimulatedGroup implements BizTalkGroup {
     const listed: ResourceInfo[] = app.resources.map((resource) => ({
       type: resource.type,
       luid: resource.luid,
-      properties: { ...resource.properties },
+      // As the package records them (FullName of a binding file, install options): an ImportApp of the MSI gives the
+      // resource exactly these, so a restored application lists the same as the original.
+      properties: packagedResourceProperties({ type: resource.type, luid: resource.luid, properties: resource.properties, files: resource.files.map((file) => ({ name: file.name, bytes: new Uint8Array() })) }),
       sha256: resource.files.reduce((hash, file) => hash.update(fileBytes(file)), createHash('sha256')).digest('hex'),
     }));
     // ListApp lists the bindings ExportApp generates as a resource of their own, as real BizTalk does.

@@ -1,8 +1,8 @@
 import type { Document, Element } from '@xmldom/xmldom';
 import { childElements, descendants, firstChild, parseXml, serializeXml } from './parse-xml.js';
+import { findSecretSpans, isSecretValue, MASK, replaceSpans, secretFieldRule } from './secret-rules.js';
 
-/** BizTalk's mask for a password in exported bindings. */
-export const MASK = '******';
+export { MASK } from './secret-rules.js';
 
 /** Where a secret lives in a binding file. Never carries a value. */
 export interface SecretLocation {
@@ -10,109 +10,190 @@ export interface SecretLocation {
   port: string;
   /** Receive location name, for receive locations. */
   location?: string;
-  /** The adapter property: `password`, `AdapterConfig/password` ... */
+  /**
+   * The adapter property: `password`, `AdapterConfig/password`; a secret inside a value adds what it is:
+   * `Address/userinfo`, `AdapterConfig/Url/query:pwd`, `AdapterConfig/connectionString/password`.
+   */
   field: string;
 }
 
-const SECRET_FIELD = /pass(word)?$|^pwd$|secret|privatekeypassword/i;
+/** Secret-looking fields: the secrets rule table (secret-rules.ts) decides, or BizTalk's own masking for maskBindingPasswords. */
+const BIZTALK_MASKED_FIELD = /pass(word)?$|^pwd$|secret|privatekeypassword/i;
 
-interface TransportDataNode {
-  element: Element;
+interface TransportNode {
+  /** TransportTypeData / ReceiveLocationTransportTypeData, or undefined for an address alone. */
+  data?: Element;
+  address?: Element;
+  adapter: string;
   port: string;
   location?: string;
 }
 
-/** The escaped TransportTypeData elements of a binding document, with the port (and location) they belong to. */
-function transportDataNodes(document: Document): TransportDataNode[] {
-  const nodes: TransportDataNode[] = [];
+/** The transports of a binding document: each with its escaped adapter data, its address, the adapter and port. */
+function transportNodes(document: Document): TransportNode[] {
+  const nodes: TransportNode[] = [];
   for (const sendPort of descendants(document, 'SendPort')) {
     const port = sendPort.getAttribute('Name') ?? '';
-    for (const transport of ['PrimaryTransport', 'SecondaryTransport']) {
-      const data = firstChild(firstChild(sendPort, transport) ?? sendPort, 'TransportTypeData');
-      if (data !== undefined && firstChild(sendPort, transport) !== undefined) nodes.push({ element: data, port });
+    for (const name of ['PrimaryTransport', 'SecondaryTransport']) {
+      const transport = firstChild(sendPort, name);
+      if (transport === undefined) continue;
+      const data = firstChild(transport, 'TransportTypeData');
+      const address = firstChild(transport, 'Address');
+      nodes.push({ ...(data === undefined ? {} : { data }), ...(address === undefined ? {} : { address }), adapter: firstChild(transport, 'TransportType')?.getAttribute('Name') ?? '', port });
     }
   }
   for (const receivePort of descendants(document, 'ReceivePort')) {
     const port = receivePort.getAttribute('Name') ?? '';
     for (const location of descendants(receivePort, 'ReceiveLocation')) {
       const data = firstChild(location, 'ReceiveLocationTransportTypeData');
-      if (data !== undefined) nodes.push({ element: data, port, location: location.getAttribute('Name') ?? '' });
+      const address = firstChild(location, 'Address');
+      nodes.push({
+        ...(data === undefined ? {} : { data }),
+        ...(address === undefined ? {} : { address }),
+        adapter: firstChild(location, 'ReceiveLocationTransportType')?.getAttribute('Name') ?? '',
+        port,
+        location: location.getAttribute('Name') ?? '',
+      });
     }
   }
   return nodes;
 }
 
-type FieldVisitor = (field: string, element: Element) => void;
+/**
+ * Sees one secret slot: its field path and current value. Returns the new value, or undefined to leave it.
+ * `whole` is true when the field itself is a secret, false for a secret inside a value (user-info, query, connection string).
+ */
+type SlotVisitor = (field: string, value: string, rule: string) => string | undefined;
+type FieldTest = (name: string, adapter: string) => boolean;
 
-/** Walks the secret-looking fields in CustomProps, and inside AdapterConfig (escaped a second time). Returns new CustomProps text when changed. */
-function visitCustomProps(text: string, source: string, visit: FieldVisitor): string {
+const fullRules: FieldTest = (name, adapter) => secretFieldRule(name, adapter) !== undefined;
+const bizTalkRules: FieldTest = (name) => BIZTALK_MASKED_FIELD.test(name);
+
+/** A text value: the whole of it when its field is secret, else the secrets inside it. Returns the new text. */
+function visitValue(path: string, name: string, text: string, adapter: string, isSecretField: FieldTest, visit: SlotVisitor, inner: boolean): string {
+  if (isSecretField(name, adapter)) return visit(path, text, secretFieldRule(name, adapter) ?? 'password-field') ?? text;
+  if (!inner) return text;
+  const replacements: { start: number; end: number; text: string }[] = [];
+  for (const span of findSecretSpans(text)) {
+    const next = visit(`${path}/${span.sub}`, span.value, span.rule);
+    if (next !== undefined && next !== span.value) replacements.push({ start: span.start, end: span.end, text: next });
+  }
+  return replacements.length === 0 ? text : replaceSpans(text, replacements);
+}
+
+/** Leaf elements below a root, in document order, without recursion on the input's depth. */
+function leafElements(root: Element): Element[] {
+  const out: Element[] = [];
+  const stack: Element[] = [root];
+  while (stack.length > 0) {
+    const element = stack.pop() as Element;
+    const children = childElements(element);
+    if (children.length === 0 && element !== root) out.push(element);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Element);
+  }
+  return out;
+}
+
+/** Walks the fields in CustomProps, and inside AdapterConfig (escaped a second time). Returns new CustomProps text when changed. */
+function visitCustomProps(text: string, source: string, adapter: string, isSecretField: FieldTest, visit: SlotVisitor, inner: boolean): string {
   if (text.trim() === '') return text;
   const props = parseXml(text, `${source} (TransportTypeData)`);
   const root = props.documentElement;
   if (root === null) return text;
+  let changed = false;
   for (const prop of childElements(root)) {
     const name = prop.localName ?? '';
-    if (name === 'AdapterConfig') {
-      const inner = prop.textContent ?? '';
-      if (inner.trim() === '') continue;
-      const config = parseXml(inner, `${source} (AdapterConfig)`);
+    const value = prop.textContent ?? '';
+    if (name === 'AdapterConfig' && !isSecretField(name, adapter)) {
+      if (value.trim() === '') continue;
+      const config = parseXml(value, `${source} (AdapterConfig)`);
       const configRoot = config.documentElement;
       if (configRoot === null) continue;
-      for (const field of walkAll(configRoot)) {
-        if (SECRET_FIELD.test(field.localName ?? '')) visit(`AdapterConfig/${field.localName ?? ''}`, field);
+      let configChanged = false;
+      for (const field of leafElements(configRoot)) {
+        const before = field.textContent ?? '';
+        const after = visitValue(`AdapterConfig/${field.localName ?? ''}`, field.localName ?? '', before, adapter, isSecretField, visit, inner);
+        if (after !== before) {
+          field.textContent = after;
+          configChanged = true;
+        }
       }
-      prop.textContent = serializeXml(config);
-    } else if (SECRET_FIELD.test(name)) {
-      visit(name, prop);
+      if (configChanged) {
+        prop.textContent = serializeXml(config);
+        changed = true;
+      }
+    } else {
+      const after = visitValue(name, name, value, adapter, isSecretField, visit, inner);
+      if (after !== value) {
+        prop.textContent = after;
+        changed = true;
+      }
     }
   }
-  return serializeXml(props);
+  return changed ? serializeXml(props) : text;
 }
 
-function walkAll(root: Element): Element[] {
-  const out: Element[] = [];
-  const walk = (element: Element): void => {
-    for (const child of childElements(element)) {
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(root);
-  return out;
-}
-
-function rewrite(xml: string, source: string, visit: (node: TransportDataNode) => FieldVisitor): string {
+function rewrite(xml: string, source: string, isSecretField: FieldTest, inner: boolean, visit: (node: TransportNode) => SlotVisitor): string {
   const document = parseXml(xml, source);
-  for (const node of transportDataNodes(document)) {
-    const before = node.element.textContent ?? '';
-    const after = visitCustomProps(before, source, visit(node));
-    if (after !== before) node.element.textContent = after;
+  let changed = false;
+  for (const node of transportNodes(document)) {
+    const visitor = visit(node);
+    if (node.address !== undefined && inner) {
+      const before = node.address.textContent ?? '';
+      const after = visitValue('Address', 'Address', before, node.adapter, () => false, visitor, true);
+      if (after !== before) {
+        node.address.textContent = after;
+        changed = true;
+      }
+    }
+    if (node.data !== undefined) {
+      const before = node.data.textContent ?? '';
+      const after = visitCustomProps(before, source, node.adapter, isSecretField, visitor, inner);
+      if (after !== before) {
+        node.data.textContent = after;
+        changed = true;
+      }
+    }
   }
-  return serializeXml(document);
+  return changed ? serializeXml(document) : xml;
 }
 
-/** Masks every password-like adapter property, as BizTalk's ExportBindings does. */
+const locationOf = (node: TransportNode, field: string): SecretLocation => ({ port: node.port, ...(node.location === undefined ? {} : { location: node.location }), field });
+
+/** Masks the password fields as BizTalk's ExportBindings does (what the simulator's ExportBindings writes). */
 export function maskBindingPasswords(xml: string, source: string): string {
-  return rewrite(xml, source, () => (_field, element) => {
-    if ((element.textContent ?? '') !== '') element.textContent = MASK;
-  });
+  return rewrite(xml, source, bizTalkRules, false, () => (_field, value) => (value !== '' ? MASK : undefined));
 }
 
-/** Lists the fields that hold `******`: the secrets a restore must be given. */
+/** Masks every secret of the rule table (fields, user-info, query strings, connection strings); returns the XML and what was masked. */
+export function redactBindingSecrets(xml: string, source: string): { xml: string; redacted: SecretLocation[]; rules: string[] } {
+  const redacted: SecretLocation[] = [];
+  const rules: string[] = [];
+  const out = rewrite(xml, source, fullRules, true, (node) => (field, value, rule) => {
+    if (!isSecretValue(value)) return undefined;
+    redacted.push(locationOf(node, field));
+    rules.push(rule);
+    return MASK;
+  });
+  return { xml: out, redacted, rules };
+}
+
+/** Lists the secrets that hold `******`: what a restore must be given. */
 export function findMaskedPasswords(xml: string, source: string): SecretLocation[] {
   const found: SecretLocation[] = [];
-  rewrite(xml, source, (node) => (field, element) => {
-    if ((element.textContent ?? '') === MASK) found.push({ port: node.port, ...(node.location === undefined ? {} : { location: node.location }), field });
+  rewrite(xml, source, fullRules, true, (node) => (field, value) => {
+    if (value.trim() === MASK) found.push(locationOf(node, field));
+    return undefined;
   });
   return found;
 }
 
-/** Lists every secret-looking field that holds a clear value (a binding file added as a resource keeps them). */
+/** Lists every secret that holds a clear value (a binding file added as a resource keeps them; addresses keep user-info). */
 export function findClearPasswords(xml: string, source: string): SecretLocation[] {
   const found: SecretLocation[] = [];
-  rewrite(xml, source, (node) => (field, element) => {
-    const value = element.textContent ?? '';
-    if (value !== '' && value !== MASK) found.push({ port: node.port, ...(node.location === undefined ? {} : { location: node.location }), field });
+  rewrite(xml, source, fullRules, true, (node) => (field, value) => {
+    if (isSecretValue(value)) found.push(locationOf(node, field));
+    return undefined;
   });
   return found;
 }
@@ -124,12 +205,12 @@ export function secretKey(location: SecretLocation): string {
 /** Puts secrets back in place of `******`, in memory; returns the XML and the locations still masked. */
 export function injectSecrets(xml: string, source: string, secrets: ReadonlyMap<string, string>): { xml: string; missing: SecretLocation[] } {
   const missing: SecretLocation[] = [];
-  const out = rewrite(xml, source, (node) => (field, element) => {
-    if ((element.textContent ?? '') !== MASK) return;
-    const location: SecretLocation = { port: node.port, ...(node.location === undefined ? {} : { location: node.location }), field };
-    const value = secrets.get(secretKey(location));
-    if (value === undefined) missing.push(location);
-    else element.textContent = value;
+  const out = rewrite(xml, source, fullRules, true, (node) => (field, value) => {
+    if (value.trim() !== MASK) return undefined;
+    const location = locationOf(node, field);
+    const secret = secrets.get(secretKey(location));
+    if (secret === undefined) missing.push(location);
+    return secret;
   });
   return { xml: out, missing };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import type { BindingsSummary } from '../../core/bindings-summary.js';
+import { redactBindingSecrets } from './binding-secrets.js';
 import { childElements, descendants, firstChild, parseXml, textOf } from './parse-xml.js';
 
 export interface NormalizedBindings {
@@ -51,7 +52,9 @@ function bool(text: string | null | undefined): boolean {
 
 /** Reads BindingInfo XML into its fingerprint and a summary. Malformed XML or a DTD → E_INVALID_DATA naming `source`. */
 export function normalizeBindings(xml: string, source: string): NormalizedBindings {
-  const document = parseXml(xml, source);
+  // Secrets are compared (and summarised: addresses with user-info) masked, so a summary never carries one and bindings
+  // restored with or without their secrets compare equal to the backup.
+  const document = parseXml(redactBindingSecrets(xml, source).xml, source);
   const root = document.documentElement;
   if (root === null || root.localName !== 'BindingInfo') {
     return { fingerprint: sha256(root === null ? '' : canonical(root, source)), summary: { sendPorts: [], receiveLocations: [], sendPortGroups: [], services: [] } };

@@ -307,6 +307,17 @@ function resourceProperties(resource: PackageResource, kind: string, cabinet: st
   return out;
 }
 
+/**
+ * A resource's properties as the package records them (the defaults this writer fills in included, the cabinet name
+ * left out): what an ImportApp of the package gives the resource, so a group lists a resource the same before an
+ * export and after the import of it.
+ */
+export function packagedResourceProperties(resource: Pick<PackageResource, 'type' | 'luid' | 'properties' | 'files'>): Record<string, string> {
+  const out = resourceProperties(resource as PackageResource, resourceKind(resource.type), '');
+  delete out['ShortCabinetName'];
+  return out;
+}
+
 /** The File.FileName value: `short|long` unless the name already is a valid 8.3 name. */
 function msiFileName(name: string, index: number): string {
   const dot = name.lastIndexOf('.');

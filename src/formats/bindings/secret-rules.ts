@@ -1,0 +1,173 @@
+/**
+ * What counts as a secret, in one table (RELIABILITY promise 7, fault case 28). Three shapes:
+ * - `field`: an adapter property (binding CustomProps or AdapterConfig) whose whole value is the secret, by its name
+ *   (and, for `*Key`, by the adapter);
+ * - `value`: a secret inside any value or text: the password of a URL's user-info, a secret query-string parameter,
+ *   a secret key of a connection string;
+ * - `app-setting`: the value of an `<add key="..." value="..."/>` whose key says password, secret, token or key.
+ * Template placeholders (`{value}`, `${var}`, `$(var)`, `%var%`) are never secrets: they are filled in at run time.
+ * The README's secrets table is this table; tests/formats/bindings/secret-rules.test.ts has a case per row.
+ */
+export const MASK = '******';
+
+export type SecretRuleShape = 'field' | 'value' | 'app-setting';
+
+export interface SecretRuleRow {
+  id: string;
+  shape: SecretRuleShape;
+  /** For people (the README): what the rule matches. */
+  matches: string;
+  /** One input it masks (the secret is `s3cr3t`). */
+  example: string;
+}
+
+interface FieldRule extends SecretRuleRow {
+  shape: 'field';
+  name: RegExp;
+  /** Only for these adapters (TransportType Name); every adapter when absent. */
+  adapter?: RegExp;
+}
+
+interface ValueRule extends SecretRuleRow {
+  shape: 'value';
+  /** Global; the secret is the last capture group; `sub` names it in a secrets key. */
+  pattern: RegExp;
+  sub: (match: RegExpExecArray) => string;
+}
+
+interface SettingRule extends SecretRuleRow {
+  shape: 'app-setting';
+  key: (key: string) => boolean;
+}
+
+const SAS_STORAGE_ADAPTERS = /relay|sb-messaging|servicebus|eventhub|azure|blob|storage|logicapp/i;
+
+const FIELD_RULES: readonly FieldRule[] = [
+  { id: 'password-field', shape: 'field', matches: 'an adapter property named `password`, `pwd`, `pass`, `passwd` or ending in `Password` (`PrivateKeyPassword`, `ProxyPassword`)', example: '<password vt="8">s3cr3t</password>', name: /(password|passwd|^pass|^pwd)$/i },
+  { id: 'secret-field', shape: 'field', matches: 'an adapter property ending in `Secret` (`ClientSecret`, `IssuerSecret`)', example: '<ClientSecret>s3cr3t</ClientSecret>', name: /secret$/i },
+  { id: 'token-field', shape: 'field', matches: 'an adapter property ending in `Token` (`AccessToken`, `SasToken`, `RefreshToken`)', example: '<SasToken>s3cr3t</SasToken>', name: /token$/i },
+  { id: 'access-key-field', shape: 'field', matches: '`SharedAccessKey`, `SharedAccessSignature`, `AccountKey`, `StorageKey`, `SasKey` of any adapter', example: '<SharedAccessKey>s3cr3t</SharedAccessKey>', name: /^(sharedaccesskey|sharedaccesssignature|accountkey|storagekey|saskey)$/i },
+  { id: 'sas-storage-key-field', shape: 'field', matches: 'any property ending in `Key` of a SAS or storage adapter (SB-Messaging, WCF-*Relay, Event Hubs, Azure Blob Storage, Logic Apps)', example: 'SB-Messaging: <IssuerKey>s3cr3t</IssuerKey>', name: /key$/i, adapter: SAS_STORAGE_ADAPTERS },
+];
+
+/** A value inside XML text may hold character references; a connection-string value runs to `;` or a quote. */
+const CONNECTION_VALUE = '"[^"]*"|\'[^\']*\'|(?:&(?:amp|lt|gt|quot|apos|#\\d+|#x[\\da-f]+);|[^;"\'<&\\r\\n])*';
+
+const VALUE_RULES: readonly ValueRule[] = [
+  {
+    id: 'url-userinfo',
+    shape: 'value',
+    matches: 'the password of a URL\'s user-info (`scheme://user:password@host`), in an address or any text',
+    example: 'ftp://user:s3cr3t@ftp.example/in',
+    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'<>?#]*:([^\s/@"'<>?#]*)@/gi,
+    sub: () => 'userinfo',
+  },
+  {
+    id: 'query-string',
+    shape: 'value',
+    matches: 'a query-string parameter `password`, `passwd`, `pwd`, `pass`, `secret`, `client_secret`, `token`, `access_token`, `apikey`, `api_key`, `key`, `sig` (SAS signature)',
+    example: 'https://host/api?user=u&pwd=s3cr3t',
+    pattern: /(?:&amp;|[?&])(password|passwd|pwd|pass|secret|client_secret|clientsecret|token|access_token|apikey|api_key|key|sig)=([^&#\s"'<]*)/gi,
+    sub: (m) => `query:${(m[1] ?? '').toLowerCase()}`,
+  },
+  {
+    id: 'connection-string',
+    shape: 'value',
+    matches: 'a connection-string key `Password`, `Pwd`, `AccountKey`, `SharedAccessKey`, `SharedAccessSignature` (quoted or up to `;`)',
+    example: 'Server=sql;User Id=u;Password=s3cr3t;',
+    pattern: new RegExp(`\\b(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)\\s*=\\s*(${CONNECTION_VALUE})`, 'gi'),
+    sub: (m) => (m[1] ?? '').toLowerCase(),
+  },
+];
+
+const SETTING_RULE: SettingRule = {
+  id: 'app-setting',
+  shape: 'app-setting',
+  matches: '`<add key="..." value="..."/>` (appSettings) whose key contains `password`, `pwd`, `secret` or `token`, or ends in `Key` (`ApiKey`, `api_key`; not `Monkey`)',
+  example: '<add key="ApiKey" value="s3cr3t" />',
+  key: (key) => /pass(word|wd)?|pwd|secret|token/i.test(key) || /(^|[^A-Za-z])key$/i.test(key) || /[a-z0-9]Key$/.test(key),
+};
+
+/** The rule table, in the order the README lists it. */
+export const SECRET_RULES: readonly SecretRuleRow[] = [...FIELD_RULES, ...VALUE_RULES, SETTING_RULE].map(({ id, shape, matches, example }) => ({ id, shape, matches, example }));
+
+/** `{value}`, `${var}`, `$(var)`, `%var%`: filled in at run time (WCF-WebHttp URL mappings, deployment templates, BizTalk macros). */
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  return /^\{[^{}]*\}$/.test(v) || /^\$\{[^{}]*\}$/.test(v) || /^\$\([^()]*\)$/.test(v) || /^%[^%\s]+%$/.test(v);
+}
+
+/** A value that needs no secret: empty, already masked, or a placeholder. */
+export function isSecretValue(value: string): boolean {
+  const v = stripQuotes(value.trim());
+  return v !== '' && v !== MASK && !isPlaceholder(v);
+}
+
+const stripQuotes = (v: string): string => (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) ? v.slice(1, -1) : v);
+
+/** The field rule a property name (of an adapter) falls under, if any. */
+export function secretFieldRule(name: string, adapter = ''): string | undefined {
+  return FIELD_RULES.find((rule) => rule.name.test(name) && (rule.adapter === undefined || rule.adapter.test(adapter)))?.id;
+}
+
+export interface SecretSpan {
+  rule: string;
+  /** Names the secret inside its value: `userinfo`, `query:pwd`, `password`, `appSettings/<key>`; `#2` on for repeats. */
+  sub: string;
+  start: number;
+  end: number;
+  /** The text between start and end (for a quoted connection-string value, inside the quotes). */
+  value: string;
+}
+
+/**
+ * Every secret span in a text (an address, a property value, a whole config file), masked or not, placeholders
+ * left out. Spans never overlap; earlier rules win.
+ */
+export function findSecretSpans(text: string, options: { appSettings?: boolean } = {}): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  const add = (rule: string, sub: string, start: number, value: string): void => {
+    let s = start;
+    let v = value;
+    if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.endsWith(v[0])) {
+      s += 1;
+      v = v.slice(1, -1);
+    }
+    const end = s + v.length;
+    if (v.trim() === '' || isPlaceholder(v) || spans.some((x) => s < x.end && end > x.start)) return;
+    spans.push({ rule, sub, start: s, end, value: v });
+  };
+  if (options.appSettings === true) {
+    for (const tag of text.matchAll(/<add\b[^>]*?\/?>/gi)) {
+      const body = tag[0];
+      const key = /\bkey\s*=\s*(["'])([^"']*)\1/i.exec(body);
+      const value = /\bvalue\s*=\s*(["'])([^"']*)\1/i.exec(body);
+      if (key === null || value === null || !SETTING_RULE.key(key[2] ?? '')) continue;
+      const at = (tag.index ?? 0) + value.index + value[0].length - 1 - (value[2] ?? '').length;
+      add(SETTING_RULE.id, `appSettings/${key[2] ?? ''}`, at, value[2] ?? '');
+    }
+  }
+  for (const rule of VALUE_RULES) {
+    const pattern = new RegExp(rule.pattern.source, rule.pattern.flags);
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const secret = m[m.length - 1] ?? '';
+      add(rule.id, rule.sub(m), m.index + m[0].length - secret.length, secret);
+      if (m[0].length === 0) pattern.lastIndex++;
+    }
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const seen = new Map<string, number>();
+  for (const span of spans) {
+    const n = (seen.get(span.sub) ?? 0) + 1;
+    seen.set(span.sub, n);
+    if (n > 1) span.sub = `${span.sub}#${n}`;
+  }
+  return spans;
+}
+
+/** Replaces the given spans (non-overlapping) in a text. */
+export function replaceSpans(text: string, replacements: readonly { start: number; end: number; text: string }[]): string {
+  let out = text;
+  for (const r of [...replacements].sort((a, b) => b.start - a.start)) out = `${out.slice(0, r.start)}${r.text}${out.slice(r.end)}`;
+  return out;
+}
