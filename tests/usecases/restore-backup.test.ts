@@ -301,3 +301,51 @@ async function commitTampered(store: MemoryStore, manifest: Manifest): Promise<v
   await store.commitSet(manifest.setId, new TextEncoder().encode(serializeManifest(manifest)), lock);
   await lock.release();
 }
+
+test('an application without bindings: a second restore is Unchanged with no call, and a drill passes', async (t) => {
+  const source = await sampleGroup((s) => {
+    s.applications.push({
+      name: 'Contoso.NoBindings',
+      description: 'files only',
+      isSystem: false,
+      isDefault: false,
+      status: 'NotApplicable',
+      references: [],
+      resources: [{ type: 'System.BizTalk:File', luid: 'readme.txt', properties: { SourceLocation: 'C:\\x\\readme.txt', DestinationLocation: '%BTAD_InstallDir%\\readme.txt' }, files: [{ name: 'readme.txt', text: 'hello' }] }],
+    });
+  });
+  const store = createMemoryStore();
+  await exportBackup(source, store, exportOptions(), recordingReporter());
+  const { target, calls } = counting(new SimulatedRestoreTarget(await emptyTarget(source)));
+  const first = await restoreBackup(target, store, restoreOptions(), recordingReporter());
+  t.is(first.exitCode, 0, JSON.stringify(first.results.map((r) => r.errors)));
+  t.false(calls.some((c) => c.method === 'importBindings' && c.application === 'Contoso.NoBindings'), 'no bindings imported into an application that had none');
+  calls.length = 0;
+  const second = await restoreBackup(target, store, restoreOptions(), recordingReporter());
+  t.is(second.exitCode, 0, JSON.stringify(second.results.map((r) => r.errors)));
+  t.deepEqual(new Set(second.results.map((r) => r.status)), new Set(['Unchanged']));
+  t.deepEqual(calls, []);
+  const drill = await drillRestore(new SimulatedRestoreTarget(await emptyTarget(source)), store, restoreOptions({ secrets: [] }), recordingReporter());
+  t.is(drill.exitCode, 0, JSON.stringify(drill.drill));
+});
+
+test('a binding file added for an environment: a drill passes, and a second restore --environment is Unchanged', async (t) => {
+  const source = await sampleGroup((s) => {
+    const orders = s.applications.find((a) => a.name === 'Contoso.Orders')!;
+    orders.resources.push({ type: 'System.BizTalk:BizTalkBinding', luid: 'TEST/Contoso.Orders.BindingInfo.xml', properties: { TargetEnvironment: 'TEST' }, files: [{ name: 'Contoso.Orders.TEST.BindingInfo.xml', text: orders.bindings!.replace('\\\\fileserver\\drop\\warehouse', '\\\\testserver\\drop\\warehouse') }] });
+  });
+  const store = createMemoryStore();
+  await exportBackup(source, store, exportOptions(), recordingReporter());
+  const drill = await drillRestore(new SimulatedRestoreTarget(await emptyTarget(source)), store, restoreOptions({ secrets: [] }), recordingReporter());
+  t.is(drill.exitCode, 0, JSON.stringify(drill.drill));
+  const group = await emptyTarget(source);
+  const { target, calls } = counting(new SimulatedRestoreTarget(group));
+  const first = await restoreBackup(target, store, restoreOptions({ environment: 'TEST' }), recordingReporter());
+  t.is(first.exitCode, 0, JSON.stringify(first.results.map((r) => r.errors)));
+  t.true(group.application('Contoso.Orders').bindings!.includes('testserver'));
+  calls.length = 0;
+  const second = await restoreBackup(target, store, restoreOptions({ environment: 'TEST' }), recordingReporter());
+  t.is(second.exitCode, 0, JSON.stringify(second.results.map((r) => r.errors)));
+  t.deepEqual(new Set(second.results.map((r) => r.status)), new Set(['Unchanged']));
+  t.deepEqual(calls, []);
+});

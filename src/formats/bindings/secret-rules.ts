@@ -148,10 +148,11 @@ export function findSecretSpans(text: string, options: { appSettings?: boolean }
     }
   }
   for (const rule of VALUE_RULES) {
-    const pattern = new RegExp(rule.pattern.source, rule.pattern.flags);
+    const pattern = new RegExp(rule.pattern.source, `${rule.pattern.flags}d`);
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       const secret = m[m.length - 1] ?? '';
-      add(rule.id, rule.sub(m), m.index + m[0].length - secret.length, secret);
+      const at = m.indices?.[m.length - 1]?.[0] ?? m.index + m[0].length - secret.length;
+      add(rule.id, rule.sub(m), at, secret);
       if (m[0].length === 0) pattern.lastIndex++;
     }
   }

@@ -1,0 +1,93 @@
+import test from 'ava';
+import { buildBindingInfo } from '../../../src/adapters/simulator/binding-builder.js';
+import { findClearPasswords, findMaskedPasswords, injectSecrets, redactBindingSecrets, secretKey } from '../../../src/formats/bindings/binding-secrets.js';
+import { findMaskedInFile, injectFileSecrets, redactSecrets } from '../../../src/formats/bindings/redact-secrets.js';
+import { isPlaceholder, SECRET_RULES } from '../../../src/formats/bindings/secret-rules.js';
+import { normalizeBindings } from '../../../src/formats/bindings/normalize-bindings.js';
+
+const CANARY = 'Canary-9b2e71';
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+type Transport = Parameters<typeof buildBindingInfo>[0]['sendPorts'][number]['transport'];
+const sendPortBindings = (transport: Transport): string => buildBindingInfo({ application: 'A', modules: [], receivePorts: [], sendPorts: [{ name: 'P', transport }] });
+const transport = (adapter: string, extra: Partial<Transport>): Transport => ({ adapter, address: 'x://host/path', props: {}, host: 'SendHost', hostTrusted: false, ...extra });
+
+/** One case per row of the rule table: the input, where it must be found, and its secrets key. */
+const rows: Record<string, { text: string; key: string; file?: boolean }> = {
+  'password-field': { text: sendPortBindings(transport('FTP', { props: { userName: 'u', ProxyPassword: CANARY } })), key: 'P||ProxyPassword' },
+  'secret-field': { text: sendPortBindings(transport('WCF-WebHttp', { adapterConfig: { ClientSecret: CANARY } })), key: 'P||AdapterConfig/ClientSecret' },
+  'token-field': { text: sendPortBindings(transport('WCF-Custom', { adapterConfig: { SasToken: CANARY } })), key: 'P||AdapterConfig/SasToken' },
+  'access-key-field': { text: sendPortBindings(transport('WCF-Custom', { adapterConfig: { SharedAccessKey: CANARY, SharedAccessKeyName: 'RootManageSharedAccessKey' } })), key: 'P||AdapterConfig/SharedAccessKey' },
+  'sas-storage-key-field': { text: sendPortBindings(transport('SB-Messaging', { adapterConfig: { IssuerKey: CANARY } })), key: 'P||AdapterConfig/IssuerKey' },
+  'url-userinfo': { text: sendPortBindings(transport('FTP', { address: `ftp://contoso:${CANARY}@ftp.example/in` })), key: 'P||Address/userinfo' },
+  'query-string': { text: sendPortBindings(transport('WCF-WebHttp', { address: `https://api.example/orders?user=u&pwd=${CANARY}` })), key: 'P||Address/query:pwd' },
+  'connection-string': { text: sendPortBindings(transport('WCF-SQL', { adapterConfig: { ConnectionString: `Data Source=sql01;User Id=u;Password=${CANARY};` } })), key: 'P||AdapterConfig/ConnectionString/password' },
+  'app-setting': { text: `<configuration><appSettings><add key="InvoicePrefix" value="INV-" /><add key="ApiKey" value="${CANARY}" /></appSettings></configuration>`, key: 'file:a.config||appSettings/ApiKey', file: true },
+};
+
+test('the rule table has a test case for every row, and every row documents itself', (t) => {
+  t.deepEqual(Object.keys(rows).sort(), SECRET_RULES.map((r) => r.id).sort());
+  for (const rule of SECRET_RULES) t.true(rule.matches.length > 10 && rule.example.includes('s3cr3t'), rule.id);
+});
+
+for (const [id, row] of Object.entries(rows)) {
+  test(`rule ${id}: masked, keyed, listed for restore, and put back exactly`, (t) => {
+    const redacted = redactSecrets(enc(row.text), 'a.config');
+    t.truthy(redacted, id);
+    const stored = dec(redacted!.bytes);
+    t.false(stored.includes(CANARY), id);
+    t.false(JSON.stringify(redacted!.redactions).includes(CANARY));
+    t.deepEqual(redacted!.redactions.map((r) => secretKey(r.location!)), [row.key]);
+    t.deepEqual(findMaskedInFile(redacted!.bytes, 'a.config').map(secretKey), [row.key]);
+    const back = injectFileSecrets(redacted!.bytes, 'a.config', new Map([[row.key, CANARY]]));
+    t.deepEqual(back.missing, []);
+    if (row.file === true) t.is(dec(back.bytes), row.text, 'a file comes back byte for byte');
+    else t.is(normalizeBindings(dec(back.bytes), 'b').fingerprint, normalizeBindings(row.text, 'a').fingerprint);
+    if (row.file !== true) t.true(dec(back.bytes).includes(CANARY));
+  });
+}
+
+test('a SAS adapter\'s key NAME is not a secret; *Key of a non-storage adapter is not one either', (t) => {
+  const sas = sendPortBindings(transport('SB-Messaging', { adapterConfig: { SharedAccessKeyName: 'RootManageSharedAccessKey' } }));
+  t.deepEqual(findClearPasswords(sas, 'b'), []);
+  const file = sendPortBindings(transport('FILE', { props: { SortKey: 'Name' } }));
+  t.deepEqual(findClearPasswords(file, 'b'), []);
+});
+
+test('template placeholders are not secrets: a WCF-WebHttp URL mapping stays untouched', (t) => {
+  const mapping = '<BtsHttpUrlMapping><Operation Name="GetStudent" Method="GET" Url="/student/{term}?pwd={value}" /></BtsHttpUrlMapping>';
+  const xml = sendPortBindings(transport('WCF-WebHttp', { address: 'https://api.example/svc?pwd={value}', adapterConfig: { HttpUrlMapping: mapping, Password: '${FtpPassword}' } }));
+  t.deepEqual(findClearPasswords(xml, 'b'), []);
+  t.is(redactBindingSecrets(xml, 'b').xml, xml);
+  t.is(redactSecrets(enc(`Url="/student/{term}?pwd={value}" Password=$(DbPassword); x=%PWD%`), 'x.txt'), undefined);
+  for (const p of ['{value}', '{0}', '${Var}', '$(Var)', '%Var%']) t.true(isPlaceholder(p), p);
+  for (const p of ['value', '{a}{b}', 'x{y}']) t.false(isPlaceholder(p), p);
+});
+
+test('a clear query-string password beside a placeholder in a URL mapping is masked and restorable', (t) => {
+  const mapping = `<BtsHttpUrlMapping><Operation Name="Get" Method="GET" Url="/student/{term}?pwd=${CANARY}" /></BtsHttpUrlMapping>`;
+  const xml = sendPortBindings(transport('WCF-WebHttp', { adapterConfig: { HttpUrlMapping: mapping } }));
+  const redacted = redactBindingSecrets(xml, 'b');
+  t.false(redacted.xml.includes(CANARY));
+  t.true(redacted.xml.includes('{term}'));
+  t.deepEqual(findMaskedPasswords(redacted.xml, 'b').map(secretKey), ['P||AdapterConfig/HttpUrlMapping/query:pwd']);
+  const back = injectSecrets(redacted.xml, 'b', new Map([['P||AdapterConfig/HttpUrlMapping/query:pwd', CANARY]]));
+  t.is(normalizeBindings(back.xml, 'x').fingerprint, normalizeBindings(xml, 'y').fingerprint);
+});
+
+test('several secrets of one kind in one file get distinct keys, in order', (t) => {
+  const text = `a=Server=x;Password=${CANARY}1;\nb=Server=y;Password=${CANARY}2;\nc=ftp://u:${CANARY}3@h/`;
+  const redacted = redactSecrets(enc(text), 'app.ini')!;
+  t.deepEqual(redacted.redactions.map((r) => secretKey(r.location!)), ['file:app.ini||password', 'file:app.ini||password#2', 'file:app.ini||userinfo']);
+  const back = injectFileSecrets(redacted.bytes, 'app.ini', new Map([['file:app.ini||password', `${CANARY}1`], ['file:app.ini||password#2', `${CANARY}2`], ['file:app.ini||userinfo', `${CANARY}3`]]));
+  t.is(dec(back.bytes), text);
+});
+
+test('normalised bindings (fingerprint and summary) never carry a secret, masked or not', (t) => {
+  const xml = sendPortBindings(transport('FTP', { address: `ftp://contoso:${CANARY}@ftp.example/in` }));
+  const normalized = normalizeBindings(xml, 'b');
+  t.false(JSON.stringify(normalized.summary).includes(CANARY));
+  t.is(normalized.summary.sendPorts[0]?.address, 'ftp://contoso:******@ftp.example/in');
+  t.is(normalized.fingerprint, normalizeBindings(redactBindingSecrets(xml, 'b').xml, 'c').fingerprint);
+});
