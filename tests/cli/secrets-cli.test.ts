@@ -56,6 +56,9 @@ test('secrets list/set --json: keys on every location, summary counts of locatio
 
   const after = await cli(['secrets', 'list', '--secrets-file', file, '--store', store, '--json']);
   t.like(after.out.at(-1), { counts: { locations: 2, missing: 1 } });
+  const missing = await cli(['secrets', 'list', '--missing', '--secrets-file', file, '--store', store, '--json']);
+  t.deepEqual(results(missing).map((r) => [r['key'], r['hasValue']]), [[SFTP_KEY, false]]);
+  t.like(missing.out.at(-1), { counts: { locations: 1, missing: 1 } });
   const all = await cli(['secrets', 'list', '--secrets-file', file, '--json']);
   t.like(all.out.at(-1), { counts: { locations: 2, missing: 0 } });
 

@@ -23,6 +23,8 @@ export interface SecretsArgs {
   location?: string;
   field?: string;
   valueFile?: string;
+  /** list: only the locations that have no value yet. */
+  missing?: boolean;
 }
 
 /** Values never come from argv: a file, or standard input. */
@@ -61,8 +63,12 @@ export async function runSecrets(args: SecretsArgs, out: Output, stdin: NodeJS.R
 
   if (args.action === 'list') {
     if (args.store !== undefined) {
-      for (const w of wanted) emitLocation(out, emitted, { application: w.application, port: w.port, location: w.location ?? null, field: w.field, hasValue: secretsForApplication(entries, w.application).has(secretLocationKey(w)) });
-    } else {
+      for (const w of wanted) {
+        const hasValue = secretsForApplication(entries, w.application).has(secretLocationKey(w));
+        if (args.missing === true && hasValue) continue;
+        emitLocation(out, emitted, { application: w.application, port: w.port, location: w.location ?? null, field: w.field, hasValue });
+      }
+    } else if (args.missing !== true) {
       for (const e of entries) emitLocation(out, emitted, { application: e.application ?? null, port: e.port, location: e.location ?? null, field: e.field, hasValue: true });
     }
     const rows = out.collected('SecretLocation');
@@ -133,6 +139,7 @@ export const secretsCommand: CliCommand = {
       .option('port', { type: 'string', describe: 'Send or receive port name' })
       .option('location', { type: 'string', describe: 'Receive location name' })
       .option('field', { type: 'string', describe: 'Adapter property: password, AdapterConfig/password ...' })
+      .option('missing', { type: 'boolean', describe: 'list --store: only the locations that have no value yet' })
       .option('value-file', { type: 'string', describe: 'Read the value (or the JSON object of values) from this file instead of stdin' }),
   run: (a, o) =>
     runSecrets(
@@ -148,6 +155,7 @@ export const secretsCommand: CliCommand = {
         ...(typeof a['location'] === 'string' ? { location: a['location'] } : {}),
         ...(typeof a['field'] === 'string' ? { field: a['field'] } : {}),
         ...(typeof a['valueFile'] === 'string' ? { valueFile: a['valueFile'] } : {}),
+        ...(a['missing'] === true ? { missing: true } : {}),
       },
       o,
     ),
