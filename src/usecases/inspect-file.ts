@@ -6,6 +6,8 @@ import { readAssembly } from '../formats/dotnet/assembly-reader.js';
 import { readApplicationPackage, resourceKind } from '../formats/msi/application-package.js';
 import { hasCfbSignature } from '../formats/msi/compound-file.js';
 import { childElements, decodeText, descendants, parseXml } from '../formats/bindings/parse-xml.js';
+import { secretKey } from '../formats/bindings/binding-secrets.js';
+import { findClearInFile } from '../formats/bindings/redact-secrets.js';
 import type { AssemblyIdentity } from '../core/model.js';
 import { BtsBackupError } from '../errors/index.js';
 
@@ -43,6 +45,16 @@ export interface MaskedPassword {
   location: string;
 }
 
+/** A secret in the clear inside a package (a binding file added as a resource, a config file): where, never what. */
+export interface ClearSecret {
+  resource: string;
+  file: string;
+  /** The secrets rule that found it (secret-rules.ts). */
+  rule: string;
+  /** The secrets key a restore would use once the export has masked it: `port|location|field`. */
+  key: string;
+}
+
 export interface InspectedPackage {
   kind: 'msi';
   fileName: string;
@@ -58,6 +70,8 @@ export interface InspectedPackage {
   references: string[];
   bindings: InspectedBinding[];
   maskedPasswords: MaskedPassword[];
+  /** Clear-text secrets the package holds: an export masks them before storing it. */
+  clearSecrets: ClearSecret[];
 }
 
 export interface InspectedAssembly {
@@ -109,11 +123,23 @@ function inspectPackage(bytes: Uint8Array, fileName: string): InspectedPackage {
     references: pkg.adf.references,
     bindings: [],
     maskedPasswords: [],
+    clearSecrets: [],
   };
   if (pkg.summary.created !== undefined) result.created = pkg.summary.created.toISOString();
   if (pkg.properties['ProductCode'] !== undefined) result.productCode = pkg.properties['ProductCode'];
   if (pkg.properties['ProductVersion'] !== undefined) result.productVersion = pkg.properties['ProductVersion'];
 
+  for (const resource of pkg.resources) {
+    for (const file of resource.files) {
+      if (/\.(dll|exe)$/i.test(file.path)) continue;
+      try {
+        for (const found of findClearInFile(file.bytes, file.path)) result.clearSecrets.push({ resource: resource.luid, file: file.path, rule: found.rule, key: secretKey(found.location) });
+      } catch (error) {
+        // an unreadable binding file is reported below as the binding's problem
+        if (!(error instanceof BtsBackupError)) throw error;
+      }
+    }
+  }
   for (const resource of pkg.resources) {
     if (resourceKind(resource.type) !== 'BizTalkBinding') continue;
     for (const file of resource.files) {

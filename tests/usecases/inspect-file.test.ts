@@ -116,3 +116,17 @@ test('anything else, or a damaged MSI, is E_INVALID_DATA', (t) => {
     t.is((error as BtsBackupError).code, 'E_INVALID_DATA', name);
   }
 });
+
+test('an MSI: clear-text secrets are reported by where they are (file, rule, secrets key), never by value', (t) => {
+  const base = input();
+  base.resources.push({ type: 'System.BizTalk:File', luid: 'Orders.config', properties: {}, files: [{ name: 'Orders.config', bytes: new TextEncoder().encode('<configuration><connectionStrings><add name="db" connectionString="Server=x;Password=secret456;" /></connectionStrings></configuration>') }] });
+  const result = inspectFile(buildApplicationPackage(base), 'Orders.msi');
+  if (result.kind !== 'msi') return t.fail('not read as an MSI');
+  t.deepEqual(
+    result.clearSecrets.map((c) => `${c.resource}|${c.rule}|${c.key.replace(/^file:.*\\/, 'file:')}`).sort(),
+    ['Application/Orders|password-field|SP_Cleartext||Password', 'Orders.config|connection-string|file:Orders.config||password'],
+  );
+  const json = JSON.stringify(result);
+  t.false(json.includes('secret123'));
+  t.false(json.includes('secret456'));
+});

@@ -36,6 +36,7 @@ export async function runInspect(args: { path: string }, out: Output): Promise<n
       out.text(binding.problem === undefined ? `  bindings ${binding.luid}: ${binding.sendPorts ?? 0} send port(s), ${binding.receiveLocations ?? 0} receive location(s)` : `  bindings ${binding.luid}: unreadable (${binding.problem})`);
     }
     for (const masked of result.maskedPasswords) out.text(`  masked password: ${masked.portKind} "${masked.port}", ${masked.location}/${masked.field}`);
+    for (const clear of result.clearSecrets) out.text(`  CLEAR-TEXT secret (${clear.rule}): ${clear.file} -> ${clear.key}`);
   }
   out.summary('inspect', 0, { resources: result.kind === 'msi' ? result.resources.length : 0 }, { kind: result.kind });
   return 0;

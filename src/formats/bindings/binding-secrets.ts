@@ -1,5 +1,5 @@
 import type { Document, Element } from '@xmldom/xmldom';
-import { childElements, descendants, firstChild, parseXml, serializeXml } from './parse-xml.js';
+import { childElements, descendants, escapeXml, firstChild, parseXml, serializeXml } from './parse-xml.js';
 import { findSecretSpans, isSecretValue, MASK, replaceSpans, secretFieldRule } from './secret-rules.js';
 
 export { MASK } from './secret-rules.js';
@@ -97,6 +97,12 @@ function leafElements(root: Element): Element[] {
 /** Walks the fields in CustomProps, and inside AdapterConfig (escaped a second time). Returns new CustomProps text when changed. */
 function visitCustomProps(text: string, source: string, adapter: string, isSecretField: FieldTest, visit: SlotVisitor, inner: boolean): string {
   if (text.trim() === '') return text;
+  if (text.trim().startsWith('&lt;')) {
+    // Escaped once more than BizTalk writes it: look inside, and write it back escaped the same way.
+    const unescaped = parseXml(`<x>${text}</x>`, `${source} (TransportTypeData)`).documentElement?.textContent ?? '';
+    const after = visitCustomProps(unescaped, source, adapter, isSecretField, visit, inner);
+    return after === unescaped ? text : escapeXml(after);
+  }
   const props = parseXml(text, `${source} (TransportTypeData)`);
   const root = props.documentElement;
   if (root === null) return text;
@@ -104,8 +110,7 @@ function visitCustomProps(text: string, source: string, adapter: string, isSecre
   for (const prop of childElements(root)) {
     const name = prop.localName ?? '';
     const value = prop.textContent ?? '';
-    if (name === 'AdapterConfig' && !isSecretField(name, adapter)) {
-      if (value.trim() === '') continue;
+    if (name === 'AdapterConfig' && !isSecretField(name, adapter) && value.trim().startsWith('<')) {
       const config = parseXml(value, `${source} (AdapterConfig)`);
       const configRoot = config.documentElement;
       if (configRoot === null) continue;
