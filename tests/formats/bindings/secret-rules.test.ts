@@ -1,4 +1,7 @@
 import test from 'ava';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { repoRoot } from '../../support/cli.js';
 import { buildBindingInfo } from '../../../src/adapters/simulator/binding-builder.js';
 import { findClearPasswords, findMaskedPasswords, injectSecrets, redactBindingSecrets, secretKey } from '../../../src/formats/bindings/binding-secrets.js';
 import { findMaskedInFile, injectFileSecrets, redactSecrets } from '../../../src/formats/bindings/redact-secrets.js';
@@ -90,4 +93,9 @@ test('normalised bindings (fingerprint and summary) never carry a secret, masked
   t.false(JSON.stringify(normalized.summary).includes(CANARY));
   t.is(normalized.summary.sendPorts[0]?.address, 'ftp://contoso:******@ftp.example/in');
   t.is(normalized.fingerprint, normalizeBindings(redactBindingSecrets(xml, 'b').xml, 'c').fingerprint);
+});
+
+test('the README documents every row of the rule table', async (t) => {
+  const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
+  for (const rule of SECRET_RULES) t.regex(readme, new RegExp(`^\\| \`${rule.id}\` \\| ${rule.shape} \\|`, 'm'), rule.id);
 });
