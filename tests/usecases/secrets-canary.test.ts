@@ -8,6 +8,7 @@ import { maskedLocations } from '../../src/core/plan-restore.js';
 import { secretLocationKey, type SecretEntry } from '../../src/core/secrets.js';
 import { encodeTextFile } from '../../src/formats/bindings/redact-secrets.js';
 import { readApplicationPackage } from '../../src/formats/msi/application-package.js';
+import { compareBackup } from '../../src/usecases/compare-backup.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
 import { inspectFile } from '../../src/usecases/inspect-file.js';
 import { drillRestore, restoreBackup, type RestoreOptions } from '../../src/usecases/restore-backup.js';
@@ -114,6 +115,14 @@ test('canary in every shape: absent from every stored object, output line, log a
     t.deepEqual(maskedLocations(manifest, application).map((l) => shortKey(secretLocationKey(l))).sort(), Object.keys(values).sort(), application);
   }
   // inspect of the stored MSI reports where, never what
+  // compare (live group against the set) after an address changed: the diff names addresses, masked
+  const zahlung = group.application('Zahlungsverkehr Süd');
+  zahlung.bindings = zahlung.bindings!.replace('ftp.bank-sued.example:21', 'ftp2.bank-sued.example:21');
+  const compareReporter = recordingReporter();
+  const compared = await compareBackup(group, store, { include: [], exclude: [] }, compareReporter);
+  t.true(JSON.stringify(compareReporter.lines).includes('ftp2.bank-sued.example'), 'the change is reported');
+  t.false(JSON.stringify(compareReporter.lines).includes(PREFIX));
+  t.false(JSON.stringify(compared).includes(PREFIX));
   const inspected = inspectFile(await store.readObject(billing.artifacts.find((a) => a.kind === 'msi')!.sha256), 'b.msi');
   t.false(JSON.stringify(inspected).includes(PREFIX));
 });
