@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BtsBackupError } from '../errors/index.js';
+import { sweepTempAreas } from '../adapters/temp/temp-area.js';
 import { commands } from './commands/index.js';
 import { Interruption } from './interrupt.js';
 import { Output, toTyped, type OutputStreams } from './output.js';
@@ -37,6 +38,10 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {
       commandName = command.command.split(' ')[0] ?? command.command;
       out = new Output({ json: args['json'] === true, verbose: args['verbose'] === true }, streams);
+      // Every command first removes the temp areas of runs that died (kill -9, power loss): no clear-text secret
+      // staged by one of them outlives the start of the next run.
+      const swept = await sweepTempAreas();
+      if (swept.length > 0) out.log('verbose', `Removed ${swept.length} temp folder(s) left by runs that ended abruptly.`);
       out.checkpoint = () => {
         closing.check();
         interruption.check();

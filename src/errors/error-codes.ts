@@ -61,6 +61,8 @@ export const errorCodes = {
   E_SET_NOT_A_FILE: { category: 'InvalidData', exitCode: 1 },
   /** A lock whose heartbeat is fresh (its run is alive) was asked to be broken without --break-lock <token>. */
   E_LOCK_TOKEN_MISMATCH: { category: 'InvalidArgument', exitCode: 2 },
+  /** A temp folder could not be made private to this account (icacls failed on Windows). */
+  E_TEMP_AREA_ACL: { category: 'PermissionDenied', exitCode: 1 },
 
   // codes: BTSTask runner and output
 

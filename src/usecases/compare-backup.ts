@@ -1,6 +1,3 @@
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { compareSets, compareWithBackup, type CompareResult } from '../core/compare-applications.js';
 import { parseManifest, type Manifest } from '../core/manifest.js';
 import { BtsBackupError } from '../errors/index.js';
@@ -9,6 +6,8 @@ import type { BackupStore } from '../ports/store.js';
 import { inventoryGroup } from './inventory-group.js';
 import type { Reporter } from './reporter.js';
 import { selectSets } from './verify-backup.js';
+import type { TempAreas } from '../ports/temp-area.js';
+import { openStaging } from './staging.js';
 
 /**
  * Compare-BtsAppBackup: the live group against a backup set (the latest by default), or two sets with each other.
@@ -21,6 +20,8 @@ export interface CompareOptions {
   set?: string;
   /** The baseline set: `latest` by default. */
   against?: string;
+  /** Where staging goes (the CLI wires the swept, owner-marked temp areas). */
+  tempAreas?: TempAreas;
 }
 
 export interface CompareOutcome {
@@ -54,7 +55,8 @@ export async function compareBackup(group: BizTalkGroup | undefined, store: Back
   const baselineId = options.against === undefined ? sets[sets.length - 1] ?? null : selectSets(sets, options.against, store.location)[0] ?? null;
   // A corrupt baseline is an error, never "no backup yet".
   const baseline = baselineId === null ? null : await readManifest(store, baselineId);
-  const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'btsbackup-compare-'));
+  const stagingArea = await openStaging(options.tempAreas, 'compare');
+  const staging = stagingArea.path;
   try {
     const inventory = await inventoryGroup(group, { include: options.include, exclude: options.exclude }, staging, reporter);
     const results = compareWithBackup(inventory.inventoried.map((i) => i.snapshot), baseline, {
@@ -67,6 +69,6 @@ export async function compareBackup(group: BizTalkGroup | undefined, store: Back
     for (const failure of failures) reporter.result('CompareResult', { application: failure.application, status: 'Failed', reasons: [`${failure.code}: ${failure.message}`], current: 'group', baseline: baselineId });
     return { current: 'group', baseline: baselineId, results, failures, exitCode: failures.length > 0 ? 3 : 0 };
   } finally {
-    await fs.rm(staging, { recursive: true, force: true });
+    await stagingArea.remove();
   }
 }

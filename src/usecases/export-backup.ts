@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { formatAssemblyName, parseAssemblyName } from '../core/assembly-name.js';
 import { emptyBindingsSummary } from '../core/bindings-summary.js';
@@ -27,7 +26,9 @@ import {
   storeExtras,
 } from './export-artifacts.js';
 import { inventoryGroup, readLatestManifest, recordFailure, type Inventoried } from './inventory-group.js';
+import type { TempAreas } from '../ports/temp-area.js';
 import { recordRepairs } from './record-repairs.js';
+import { openStaging } from './staging.js';
 import type { Reporter } from './reporter.js';
 
 
@@ -47,6 +48,8 @@ export interface ExportOptions {
   tool: { name: string; version: string };
   user: string;
   host: string;
+  /** Where staging goes (the CLI wires the swept, owner-marked temp areas). */
+  tempAreas?: TempAreas;
 }
 
 export interface ExportOutcome {
@@ -74,7 +77,10 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     const message = `The stored object ${put.sha256} was damaged (${put.repaired.size} bytes hashing to ${put.repaired.sha256}); it was replaced with the good bytes this run exported.`;
     repairs.push({ kind: 'RepairedObject', message });
   });
-  const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'btsbackup-export-'));
+  // Staging holds the un-redacted MSI between BTSTask's export and the redaction: a swept temp area, so a kill -9 in
+  // between leaves nothing clear behind once the next run starts.
+  const stagingArea = await openStaging(options.tempAreas, 'export');
+  const staging = stagingArea.path;
   let lock: StoreLock | undefined;
   try {
     if (!options.dryRun) {
@@ -182,7 +188,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     return { plan, manifest, committed: true, statuses, repairedObjects: repairs.length, exitCode: failures.length > 0 ? 3 : 0 };
   } finally {
     if (lock !== undefined) await lock.release().catch(() => undefined);
-    await fs.rm(staging, { recursive: true, force: true });
+    await stagingArea.remove();
   }
 }
 

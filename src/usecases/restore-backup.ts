@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fingerprintApplication } from '../core/app-snapshot.js';
 import { diffBindings, diffReferences, diffResources } from '../core/diff-inventory.js';
@@ -19,6 +18,8 @@ import type { BizTalkRestoreTarget } from '../ports/biztalk-restore.js';
 import type { BackupStore } from '../ports/store.js';
 import { readLatestManifest } from './inventory-group.js';
 import type { Reporter } from './reporter.js';
+import type { TempAreas } from '../ports/temp-area.js';
+import { openStaging } from './staging.js';
 
 export interface RestoreOptions {
   /** A set id, or `latest`. */
@@ -39,6 +40,8 @@ export interface RestoreOptions {
   namePrefix?: string;
   /** Where msiexec logs go; a private temp folder (removed afterwards) when omitted. */
   logDir?: string;
+  /** Where staging goes (the CLI wires the swept, owner-marked temp areas). */
+  tempAreas?: TempAreas;
 }
 
 export type RestoreApplicationStatus = 'Imported' | 'Installed' | 'Unchanged' | 'Failed' | 'Skipped' | 'Planned';
@@ -235,7 +238,8 @@ export async function prepareRestore(target: BizTalkRestoreTarget, store: Backup
  */
 export async function restoreBackup(target: BizTalkRestoreTarget, store: BackupStore, options: RestoreOptions, reporter: Reporter): Promise<RestoreOutcome> {
   const manifest = await readBackupSet(store, options.set);
-  const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'btsbackup-restore-'));
+  const stagingArea = await openStaging(options.tempAreas, 'restore');
+  const staging = stagingArea.path;
   try {
     reporter.progress('Restore', 'Preflight', 0, 1);
     const plan = await prepareRestore(target, store, manifest, options, staging);
@@ -266,7 +270,7 @@ export async function restoreBackup(target: BizTalkRestoreTarget, store: BackupS
     reporter.completed('Restore');
     return { manifest, plan, results, exitCode: exitCodeOf(results) };
   } finally {
-    await fs.rm(staging, { recursive: true, force: true });
+    await stagingArea.remove();
   }
 }
 
@@ -458,7 +462,8 @@ export interface DrillOutcome {
 export async function drillRestore(scratch: BizTalkRestoreTarget, store: BackupStore, options: RestoreOptions, reporter: Reporter): Promise<DrillOutcome> {
   const restore = await restoreBackup(scratch, store, { ...options, mode: 'import', dryRun: false, includeReferenced: true, allowMissingSecrets: true, installOnThisServer: false }, reporter);
   const prefix = options.namePrefix ?? '';
-  const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'btsbackup-drill-'));
+  const stagingArea = await openStaging(options.tempAreas, 'drill');
+  const staging = stagingArea.path;
   const drill: DrillResult[] = [];
   try {
     const inventory = await inventoryTarget(scratch, restore.manifest, 'import', prefix, staging);
@@ -485,7 +490,7 @@ export async function drillRestore(scratch: BizTalkRestoreTarget, store: BackupS
       }
     }
   } finally {
-    await fs.rm(staging, { recursive: true, force: true });
+    await stagingArea.remove();
   }
   for (const d of drill) reporter.result('RestoreDrill', { ...d });
   const exitCode = drill.some((d) => d.status === 'Failed') ? 12 : 0;

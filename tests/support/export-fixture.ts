@@ -8,6 +8,7 @@ import type { ExportOptions } from '../../src/usecases/export-backup.js';
 import type { Reporter } from '../../src/usecases/reporter.js';
 import { makeTempDir } from './cli.js';
 import { recordCalls } from './record-calls.js';
+import { createTempAreas } from '../../src/adapters/temp/temp-area.js';
 
 /** A clock that moves one minute per reading, so consecutive sets get distinct, ordered ids. */
 export function steppingClock(start = Date.UTC(2026, 10, 25, 2, 0, 0)): { now: () => Date } {
@@ -40,6 +41,7 @@ export function exportOptions(overrides: Partial<ExportOptions> = {}): ExportOpt
     tool: { name: 'BizTalkBackup', version: 'test' },
     user: 'CONTOSO\\tester',
     host: 'TESTHOST',
+    tempAreas: createTempAreas(),
     ...overrides,
   };
 }

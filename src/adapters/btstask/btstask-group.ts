@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type ApplicationStatus, type GroupInfo, type HostInfo, type ResourceInfo } from '../../core/model.js';
 import { BtsBackupError } from '../../errors/index.js';
@@ -8,6 +7,7 @@ import { gacPath } from '../dotnet/gac-path.js';
 import { checkBtsTaskRun, type BtsTaskOutput } from './btstask-output.js';
 import type { BtsTaskRunner } from './btstask-runner.js';
 import { readResourceSpec, restrictResourceSpec, writeResourceSpec } from './resource-spec.js';
+import { createTempArea } from '../temp/temp-area.js';
 
 export interface BtsTaskGroupOptions {
   runner: BtsTaskRunner;
@@ -152,11 +152,11 @@ export class BtsTaskGroup implements BizTalkGroup {
   }
 
   private async withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-    const dir = await fs.mkdtemp(path.join(this.options.tempDir ?? os.tmpdir(), 'btsbackup-btstask-'));
+    const area = await createTempArea('btstask', this.options.tempDir === undefined ? {} : { root: this.options.tempDir });
     try {
-      return await body(dir);
+      return await body(area.path);
     } finally {
-      await fs.rm(dir, { recursive: true, force: true });
+      await area.remove();
     }
   }
 }

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { AdapterHandlerInfo, ApplicationInfo, GroupInfo, HostInfo, ResourceInfo } from '../../core/model.js';
 import { BtsBackupError } from '../../errors/index.js';
@@ -7,6 +6,7 @@ import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/bi
 import type { ApplicationReferenceEditor, BizTalkRestoreTarget, ImportApplicationOptions } from '../../ports/biztalk-restore.js';
 import { checkBtsTaskRun } from './btstask-output.js';
 import { ProcessRunner, type BtsTaskRunner } from './btstask-runner.js';
+import { createTempArea } from '../temp/temp-area.js';
 
 export interface BtsTaskRestoreOptions {
   /** Reads: catalog (ExplorerOM or BTSTask), ListApp, ExportBindings, the GAC. */
@@ -75,11 +75,11 @@ export class BtsTaskRestoreTarget implements BizTalkRestoreTarget {
   }
 
   async importBindings(application: string, bindingsXml: string): Promise<OperationOutcome> {
-    const dir = await fs.mkdtemp(path.join(this.options.tempDir ?? os.tmpdir(), 'btsbackup-bind-'));
-    const file = path.join(dir, 'BindingInfo.xml');
+    // A swept temp area (owner-only, owner recorded): if we are killed while BTSTask reads it, the next run removes it.
+    const area = await createTempArea('bind', this.options.tempDir === undefined ? {} : { root: this.options.tempDir });
+    const file = path.join(area.path, 'BindingInfo.xml');
     const bytes = Buffer.from(bindingsXml, 'utf8');
     try {
-      await fs.chmod(dir, 0o700).catch(() => undefined);
       const handle = await fs.open(file, 'wx', 0o600);
       try {
         await handle.writeFile(bytes);
@@ -88,9 +88,8 @@ export class BtsTaskRestoreTarget implements BizTalkRestoreTarget {
       }
       return await this.btstask(['ImportBindings', parameter('Source', file), parameter('ApplicationName', application)], application);
     } finally {
-      await fs.writeFile(file, Buffer.alloc(bytes.length)).catch(() => undefined);
       bytes.fill(0);
-      await fs.rm(dir, { recursive: true, force: true });
+      await area.remove();
     }
   }
 

@@ -3,6 +3,7 @@ import type { CliCommand } from '../command.js';
 import { arrayOf, groupArgs, groupOptions, nameOptions } from '../command.js';
 import { openGroup, openStore, type GroupOptions } from '../context.js';
 import { formatTable, type Output } from '../output.js';
+import { createTempAreas } from '../../adapters/temp/temp-area.js';
 
 export interface CompareArgs extends GroupOptions {
   store: string;
@@ -16,7 +17,7 @@ export interface CompareArgs extends GroupOptions {
 export async function runCompare(args: CompareArgs, out: Output): Promise<number> {
   const store = await openStore(args.store, true);
   const group = args.set === undefined ? await openGroup(args, (m) => out.log('info', m), (m) => out.log('verbose', m)) : undefined;
-  const outcome = await compareBackup(group, store, { include: args.name, exclude: args.excludeName, ...(args.set === undefined ? {} : { set: args.set }), ...(args.against === undefined ? {} : { against: args.against }) }, out);
+  const outcome = await compareBackup(group, store, { include: args.name, exclude: args.excludeName, tempAreas: createTempAreas(), ...(args.set === undefined ? {} : { set: args.set }), ...(args.against === undefined ? {} : { against: args.against }) }, out);
   out.text(`Comparing ${outcome.current === 'group' ? 'the group' : `set ${outcome.current}`} with ${outcome.baseline === null ? '(no backup yet)' : `set ${outcome.baseline}`}:`);
   out.text(formatTable(out.collected('CompareResult'), [{ key: 'application', title: 'Application' }, { key: 'status', title: 'Status' }, { key: 'reasons', title: 'Why', max: 90 }]));
   const count = (status: string): number => outcome.results.filter((r) => r.status === status).length;

@@ -4,6 +4,7 @@ import { systemClock } from '../../ports/clock.js';
 import { exportBackup } from '../../usecases/export-backup.js';
 import { currentUser, isLocalPath, openGroup, openStore, randomHex, toolVersion, type GroupOptions } from '../context.js';
 import { formatTable, type Output } from '../output.js';
+import { createTempAreas } from '../../adapters/temp/temp-area.js';
 
 export interface ExportArgs extends GroupOptions {
   store: string;
@@ -30,6 +31,7 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
       dryRun: args.dryRun,
       ...(args.breakLock === undefined ? {} : { breakLock: args.breakLock }),
       storeIsLocal: isLocalPath(args.store),
+      tempAreas: createTempAreas(),
       clock: systemClock,
       newSetId: (now) => newSetId(now, randomHex),
       tool: toolVersion(),

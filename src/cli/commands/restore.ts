@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { BtsTaskRestoreTarget } from '../../adapters/btstask/btstask-restore.js';
@@ -16,6 +14,8 @@ import { arrayOf, groupArgs, groupOptions, nameOptions, type CliCommand } from '
 import { openGroup, openStore, type GroupOptions } from '../context.js';
 import { openBtsTaskRunner } from '../open-btstask-group.js';
 import { formatTable, type Output } from '../output.js';
+import { createTempArea, createTempAreas } from '../../adapters/temp/temp-area.js';
+import type { TempArea } from '../../ports/temp-area.js';
 
 export interface RestoreArgs extends GroupOptions {
   store: string;
@@ -96,15 +96,16 @@ export async function runRestore(args: RestoreArgs, out: Output, command = 'rest
     secrets,
     allowMissingSecrets: args.allowMissingSecrets,
     ...(args.logDir === undefined ? {} : { logDir: path.resolve(args.logDir) }),
+    tempAreas: createTempAreas(),
   };
 
   if (args.drill) {
-    let scratchGac: string | undefined;
+    let scratchGac: TempArea | undefined;
     try {
       let scratch: BizTalkRestoreTarget = target;
       if (simulated !== undefined) {
-        scratchGac = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-drill-gac-'));
-        scratch = new SimulatedRestoreTarget(scratchGroupLike(simulated, scratchGac));
+        scratchGac = await createTempArea('drill-gac');
+        scratch = new SimulatedRestoreTarget(scratchGroupLike(simulated, scratchGac.path));
       } else {
         options.namePrefix = args.drillPrefix ?? 'Drill.';
         out.log('warning', `Drill on a live group: applications are imported as "${options.namePrefix}<name>"; remove them afterwards.`);
@@ -117,7 +118,7 @@ export async function runRestore(args: RestoreArgs, out: Output, command = 'rest
       out.summary(command, outcome.exitCode, { verified, failed: outcome.drill.length - verified }, { setId: outcome.restore.manifest.setId, drill: true });
       return outcome.exitCode;
     } finally {
-      if (scratchGac !== undefined) await rm(scratchGac, { recursive: true, force: true });
+      if (scratchGac !== undefined) await scratchGac.remove();
     }
   }
 
