@@ -26,7 +26,7 @@ export type RestoreStep =
   | { action: 'ImportApp'; application: string; package: ObjectRef; overwrite: boolean; environment?: string; secrets?: SecretLocationRef[] }
   | { action: 'AddReference'; application: string; referenced: string }
   | { action: 'ImportBindings'; application: string; bindings: ObjectRef; environment?: string; secrets: SecretLocationRef[] }
-  | { action: 'InstallMsi'; application: string; package: ObjectRef }
+  | { action: 'InstallMsi'; application: string; package: ObjectRef; secrets?: SecretLocationRef[] }
   | { action: 'InstallAssembly'; application: string; file: ObjectRef; assembly: string };
 
 export type RestoreStepAction = RestoreStep['action'];
@@ -245,7 +245,7 @@ export function planRestore(backupSet: Manifest, target: TargetInventory, option
       });
     }
     if (options.mode === 'import') planImport(app, plan, existing, target, options, backupSet);
-    else planInstall(app, plan, existing, target, options, installedDependencies);
+    else planInstall(app, plan, existing, target, options, installedDependencies, backupSet);
     if (plan.status !== 'Unchanged') {
       for (const step of plan.steps) {
         const object = step.action === 'ImportApp' || step.action === 'InstallMsi' ? step.package : step.action === 'ImportBindings' ? step.bindings : step.action === 'InstallAssembly' ? step.file : undefined;
@@ -318,11 +318,11 @@ function planImport(app: ManifestApplication, plan: RestoreApplicationPlan, exis
       secrets,
     });
   }
-  if (options.installOnThisServer === true) plan.steps.push({ action: 'InstallMsi', application: plan.targetName, package: objectRef(msi) });
+  if (options.installOnThisServer === true) plan.steps.push({ action: 'InstallMsi', application: plan.targetName, package: objectRef(msi), ...(packageSecrets.length === 0 ? {} : { secrets: packageSecrets }) });
   plan.reasons.push(existing === undefined ? 'not in the target group' : existing.resourceCount === 0 ? 'the target application is empty' : 'the target application differs (overwrite requested)');
 }
 
-function planInstall(app: ManifestApplication, plan: RestoreApplicationPlan, existing: TargetApplication | undefined, target: TargetInventory, options: PlanRestoreOptions, installedDependencies: Set<string>): void {
+function planInstall(app: ManifestApplication, plan: RestoreApplicationPlan, existing: TargetApplication | undefined, target: TargetInventory, options: PlanRestoreOptions, installedDependencies: Set<string>, backupSet: Manifest): void {
   const msi = artifact(app, 'msi');
   if (existing === undefined) {
     block(plan, {
@@ -355,7 +355,9 @@ function planInstall(app: ManifestApplication, plan: RestoreApplicationPlan, exi
     return;
   }
   if (app.packagedAssemblies.length === 0) plan.warnings.push(`"${app.name}" has no assemblies to compare with the GAC: its MSI is installed again.`);
-  plan.steps.push({ action: 'InstallMsi', application: plan.targetName, package: objectRef(msi) });
+  // msiexec deploys the MSI's files (configuration files with their connection strings): the export's redactions go back first.
+  const packageSecrets = requireSecrets(packageSecretLocations(backupSet, app.name, msi.name), app, plan, options);
+  plan.steps.push({ action: 'InstallMsi', application: plan.targetName, package: objectRef(msi), ...(packageSecrets.length === 0 ? {} : { secrets: packageSecrets }) });
   for (const dependency of pending) {
     installedDependencies.add(lower(dependency.assembly as string));
     plan.steps.push({ action: 'InstallAssembly', application: plan.targetName, file: objectRef(dependency), assembly: dependency.assembly as string });

@@ -335,6 +335,10 @@ async function executeApplication(app: RestoreApplicationPlan, index: number, ta
           const msiPath = path.join(staging, `${base}.msi`);
           await fs.rm(msiPath, { force: true });
           await store.copyObjectTo(step.package.sha256, msiPath);
+          if (step.secrets !== undefined && step.secrets.length > 0) {
+            const wanted = new Map([...secrets].filter(([key]) => step.secrets?.some((s) => secretLocationKey(s) === key)));
+            await fs.writeFile(msiPath, injectPackageSecrets(new Uint8Array(await fs.readFile(msiPath)), step.package.name, wanted, app.targetName));
+          }
           const logDir = options.logDir ?? staging;
           await fs.mkdir(logDir, { recursive: true });
           await target.installPackage(msiPath, path.join(logDir, `${base}.install.log`));
@@ -420,16 +424,18 @@ function emit(reporter: Reporter, result: RestoreApplicationResult): void {
   reporter.result('RestoreApplication', { ...result });
 }
 
+const secretsNote = (secrets: readonly unknown[] | undefined): string => (secrets === undefined || secrets.length === 0 ? '' : ` (${secrets.length} redacted secret(s) put back in a staging copy)`);
+
 export function describeStep(step: RestoreStep): string {
   switch (step.action) {
     case 'ImportApp':
-      return `ImportApp /Package:${step.package.name} /ApplicationName:${step.application}${step.environment === undefined ? '' : ` /Environment:${step.environment}`}${step.overwrite ? ' /Overwrite' : ''}`;
+      return `ImportApp /Package:${step.package.name} /ApplicationName:${step.application}${step.environment === undefined ? '' : ` /Environment:${step.environment}`}${step.overwrite ? ' /Overwrite' : ''}${secretsNote(step.secrets)}`;
     case 'AddReference':
       return `AddReference ${step.application} -> ${step.referenced}`;
     case 'ImportBindings':
       return `ImportBindings /Source:${step.bindings.name} /ApplicationName:${step.application}${step.secrets.length === 0 ? '' : ` (${step.secrets.length} secret(s) injected in memory)`}`;
     case 'InstallMsi':
-      return `msiexec /i ${step.package.name} /qn /l*v`;
+      return `msiexec /i ${step.package.name} /qn /l*v${secretsNote(step.secrets)}`;
     case 'InstallAssembly':
       return `GAC install ${step.assembly}`;
   }

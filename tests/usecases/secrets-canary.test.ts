@@ -1,7 +1,6 @@
 import test from 'ava';
 import { scratchGroupLike, SimulatedRestoreTarget } from '../../src/adapters/simulator/simulated-restore.js';
-import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
-import { fileBytes } from '../../src/adapters/simulator/simulated-group.js';
+import { fileBytes, SimulatedGroup as SimulatedGroupClass, type SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
 import { createMemoryStore, type MemoryStore } from '../../src/adapters/store/memory-store.js';
 import type { Manifest } from '../../src/core/manifest.js';
 import { maskedLocations } from '../../src/core/plan-restore.js';
@@ -166,6 +165,16 @@ test('restore refuses E_SECRET_MISSING for every redacted value without a secret
 
   const prod = await restoreBackup(new SimulatedRestoreTarget(scratchGroupLike(group, await makeTempDir('gac-p'))), store, restoreOptions({ secrets, environment: 'PROD' }), recordingReporter());
   t.is(prod.exitCode, 0, JSON.stringify(prod.results.map((r) => r.errors)));
+
+  // install mode (databases restored, server rebuilt): msiexec deploys the MSI's files, so their secrets go back too
+  const rebuilt = new SimulatedGroupClass(structuredClone(group.state), { gacRoot: await makeTempDir('gac-i') });
+  rebuilt.state.gac = [];
+  const installRefused = await restoreBackup(new SimulatedRestoreTarget(rebuilt), store, restoreOptions({ mode: 'install' }), recordingReporter());
+  const installErrors = installRefused.results.find((r) => r.application === 'Contoso.Billing')!.errors;
+  t.true(installErrors.some((e) => e['code'] === 'E_SECRET_MISSING' && (e['details'] as { field?: string }).field === 'appSettings/ApiKey'));
+  const installed = await restoreBackup(new SimulatedRestoreTarget(rebuilt), store, restoreOptions({ mode: 'install', secrets }), recordingReporter());
+  t.is(installed.exitCode, 0, JSON.stringify(installed.results.map((r) => r.errors)));
+  t.regex(installed.results.find((r) => r.application === 'Contoso.Billing')!.steps[0]!.detail, /7 redacted secret\(s\) put back/);
 
   const drill = await drillRestore(new SimulatedRestoreTarget(scratchGroupLike(group, await makeTempDir('gac-d'))), store, restoreOptions(), recordingReporter());
   t.is(drill.exitCode, 0, JSON.stringify(drill.drill));
