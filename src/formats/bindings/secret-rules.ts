@@ -47,7 +47,7 @@ const FIELD_RULES: readonly FieldRule[] = [
   { id: 'secret-field', shape: 'field', matches: 'an adapter property ending in `Secret` (`ClientSecret`, `IssuerSecret`)', example: '<ClientSecret>s3cr3t</ClientSecret>', name: /secret$/i },
   { id: 'token-field', shape: 'field', matches: 'an adapter property ending in `Token` (`AccessToken`, `SasToken`, `RefreshToken`)', example: '<SasToken>s3cr3t</SasToken>', name: /token$/i },
   { id: 'access-key-field', shape: 'field', matches: '`SharedAccessKey`, `SharedAccessSignature`, `AccountKey`, `StorageKey`, `SasKey` of any adapter', example: '<SharedAccessKey>s3cr3t</SharedAccessKey>', name: /^(sharedaccesskey|sharedaccesssignature|accountkey|storagekey|saskey)$/i },
-  { id: 'sas-storage-key-field', shape: 'field', matches: 'any property ending in `Key` of a SAS or storage adapter (SB-Messaging, WCF-*Relay, Event Hubs, Azure Blob Storage, Logic Apps)', example: 'SB-Messaging: <IssuerKey>s3cr3t</IssuerKey>', name: /key$/i, adapter: SAS_STORAGE_ADAPTERS },
+  { id: 'sas-storage-key-field', shape: 'field', matches: 'any property ending in `Key` of a SAS or storage adapter (SB-Messaging, WCF-*Relay, Event Hubs, Azure Blob Storage, Logic Apps), but not a message key (`PartitionKey`, `RowKey`, `SessionKey`, `SortKey`, `RoutingKey`)', example: 'SB-Messaging: <IssuerKey>s3cr3t</IssuerKey>', name: /^(?!.*(partition|row|session|sort|routing)key$).*key$/i, adapter: SAS_STORAGE_ADAPTERS },
 ];
 
 /** A value inside XML text may hold character references; a connection-string value runs to `;` or a quote. */
@@ -73,9 +73,10 @@ const VALUE_RULES: readonly ValueRule[] = [
   {
     id: 'connection-string',
     shape: 'value',
-    matches: 'a connection-string key `Password`, `Pwd`, `AccountKey`, `SharedAccessKey`, `SharedAccessSignature` (quoted or up to `;`)',
+    matches: 'a connection-string key `Password`, `Pwd`, `AccountKey`, `SharedAccessKey`, `SharedAccessSignature` (quoted or up to `;`); not a script variable (`$password = ...`)',
     example: 'Server=sql;User Id=u;Password=s3cr3t;',
-    pattern: new RegExp(`\\b(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)\\s*=\\s*(${CONNECTION_VALUE})`, 'gi'),
+    // Not a script variable (`$password = Read-Host`, `%pwd%=`, `@password=`): those are code, not a connection string.
+    pattern: new RegExp(`(?<![$@%\\w.-])(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)\\s*=\\s*(${CONNECTION_VALUE})`, 'gi'),
     sub: (m) => (m[1] ?? '').toLowerCase(),
   },
 ];
@@ -91,10 +92,10 @@ const SETTING_RULE: SettingRule = {
 /** The rule table, in the order the README lists it. */
 export const SECRET_RULES: readonly SecretRuleRow[] = [...FIELD_RULES, ...VALUE_RULES, SETTING_RULE].map(({ id, shape, matches, example }) => ({ id, shape, matches, example }));
 
-/** `{value}`, `${var}`, `$(var)`, `%var%`: filled in at run time (WCF-WebHttp URL mappings, deployment templates, BizTalk macros). */
+/** `{value}`, `${var}`, `$(var)`, `%var%`, `%1`: filled in at run time (WCF-WebHttp URL mappings, deployment templates, BizTalk macros, batch arguments). */
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
-  return /^\{[^{}]*\}$/.test(v) || /^\$\{[^{}]*\}$/.test(v) || /^\$\([^()]*\)$/.test(v) || /^%[^%\s]+%$/.test(v);
+  return /^\{[^{}]*\}$/.test(v) || /^\$\{[^{}]*\}$/.test(v) || /^\$\([^()]*\)$/.test(v) || /^%[^%\s]+%$/.test(v) || /^%(~?\d|\*)$/.test(v);
 }
 
 /** A value that needs no secret: empty, already masked, or a placeholder. */

@@ -56,6 +56,14 @@ test('a SAS adapter\'s key NAME is not a secret; *Key of a non-storage adapter i
   t.deepEqual(findClearPasswords(sas, 'b'), []);
   const file = sendPortBindings(transport('FILE', { props: { SortKey: 'Name' } }));
   t.deepEqual(findClearPasswords(file, 'b'), []);
+  const eventHub = sendPortBindings(transport('EventHub', { adapterConfig: { PartitionKey: 'orders', SessionKey: 's' } }));
+  t.deepEqual(findClearPasswords(eventHub, 'b'), []);
+});
+
+test('a script is code, not a connection string: variables named password are left alone', (t) => {
+  const script = '$password = Read-Host -AsSecureString\r\nset PWD=%1\r\n@password = N\'x\'\r\n$cred.Password = $password\r\n';
+  t.is(redactSecrets(enc(script), 'Deploy.ps1'), undefined);
+  t.truthy(redactSecrets(enc('sqlcmd -S x -U u -Q "..." -v "Server=x;Password=abc;"'), 'deploy.cmd'));
 });
 
 test('template placeholders are not secrets: a WCF-WebHttp URL mapping stays untouched', (t) => {
