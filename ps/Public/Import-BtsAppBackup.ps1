@@ -12,9 +12,10 @@ function Import-BtsAppBackup {
     backup are reported as Unchanged and not touched. An application that already exists is refused
     (BizTalkBackup.E_TARGET_EXISTS) unless -Overwrite is given.
 
-    Passwords that were masked in the backup (******) must be given in an encrypted secrets file (-SecretsFile, with
-    -SecretsPassphrase); an application whose bindings would keep a ****** password is refused unless
-    -AllowMissingSecrets is given. The passphrase reaches the core in its environment only, never on disk.
+    Secrets that were masked in the backup (******: binding passwords, and what the export redacted in addresses,
+    configuration files and added binding files) must be given in an encrypted secrets file (-SecretsFile, with
+    -SecretsPassphrase); an application that would keep a ****** value is refused (BizTalkBackup.E_SECRET_MISSING)
+    unless -AllowMissingSecrets is given. Get-BtsAppSecret -Missing lists what is still needed. The passphrase reaches the core in its environment only, never on disk.
 
     -Drill restores into a scratch group (the simulator) or under prefixed names, then compares with the backup: a
     restore test that leaves the real applications alone.
@@ -61,7 +62,7 @@ function Import-BtsAppBackup {
     variable BIZTALKBACKUP_SECRETS_PASSPHRASE.
 
     .PARAMETER AllowMissingSecrets
-    Imports bindings whose passwords stay ****** instead of refusing those applications.
+    Imports applications whose secrets stay ****** (in bindings and in the MSI's files) instead of refusing them.
 
     .PARAMETER Drill
     Restores into a scratch group (with -Simulator) or under prefixed names, then compares the result with the backup.
