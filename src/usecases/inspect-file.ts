@@ -170,45 +170,54 @@ function countIn(root: Element, collection: string, item: string): number {
 
 const PORT_KINDS = new Set(['SendPort', 'ReceiveLocation', 'ReceivePort', 'DistributionList', 'Party', 'ModuleRef', 'Service']);
 
-/** Every `******` in the binding, including inside (possibly twice) escaped XML such as TransportTypeData. */
+/** Every `******` in the binding, including inside (possibly twice) escaped XML such as TransportTypeData. Iterative. */
 export function findMaskedPasswords(root: Element, binding: string): MaskedPassword[] {
+  // The path under the port is a linked list (each element points at its parent's), made into an array only to report.
+  type PathNode = { name: string; parent: PathNode | undefined };
+  type Port = { kind: string; name: string; path: PathNode | undefined };
+  const pathOf = (node: PathNode | undefined): string[] => {
+    const names: string[] = [];
+    for (let at = node; at !== undefined; at = at.parent) names.push(at.name);
+    return names.reverse();
+  };
   const found: MaskedPassword[] = [];
-  const visit = (element: Element, port: { kind: string; name: string; path: string[] } | undefined, depth: number): void => {
+  // Depth-first, document order, with an explicit stack: a document nested thousands of levels deep cannot overflow it.
+  const stack: { element: Element; port: Port | undefined; depth: number }[] = [{ element: root, port: undefined, depth: 0 }];
+  while (stack.length > 0) {
+    const { element, port, depth } = stack.pop()!;
     let here = port;
     if (PORT_KINDS.has(element.localName ?? '') && depth === 0) {
-      here = { kind: element.localName ?? '', name: element.getAttribute('Name') ?? element.getAttribute('Id') ?? '', path: [] };
+      here = { kind: element.localName ?? '', name: element.getAttribute('Name') ?? element.getAttribute('Id') ?? '', path: undefined };
     } else if (here !== undefined) {
-      here = { ...here, path: [...here.path, element.localName ?? ''] };
+      here = { ...here, path: { name: element.localName ?? '', parent: here.path } };
     }
     const report = (field: string, location: string[]): void => {
       found.push({ binding, portKind: here?.kind ?? 'BindingInfo', port: here?.name ?? '', field, location: location.join('/') });
     };
     for (let i = 0; i < element.attributes.length; i++) {
       const attribute = element.attributes.item(i);
-      if (attribute !== null && attribute.value === MASKED_PASSWORD) report(attribute.localName ?? attribute.name, here?.path ?? []);
+      if (attribute !== null && attribute.value === MASKED_PASSWORD) report(attribute.localName ?? attribute.name, pathOf(here?.path));
     }
     const children = childElements(element);
     if (children.length === 0) {
       const text = element.textContent ?? '';
       if (text.trim() === MASKED_PASSWORD) {
-        const path = here?.path ?? [];
-        report(element.localName ?? '', path.slice(0, -1));
+        report(element.localName ?? '', pathOf(here?.path).slice(0, -1));
       } else if (text.includes(MASKED_PASSWORD) && (text.includes('<') || text.includes('&lt;')) && depth < 3) {
         // Escaped XML (TransportTypeData, CustomProps ...), sometimes escaped twice: parse it and keep looking.
         try {
           const inner = parseXml(unescapeOnce(text), 'embedded XML').documentElement;
           if (inner === null) throw new Error('no root');
-          visit(inner, here === undefined ? undefined : { ...here, path: [...here.path] }, depth + 1);
+          stack.push({ element: inner, port: here, depth: depth + 1 });
         } catch {
-          report(element.localName ?? '', (here?.path ?? []).slice(0, -1));
+          report(element.localName ?? '', pathOf(here?.path).slice(0, -1));
         }
       } else if (text.includes(MASKED_PASSWORD)) {
-        report(element.localName ?? '', (here?.path ?? []).slice(0, -1));
+        report(element.localName ?? '', pathOf(here?.path).slice(0, -1));
       }
     }
-    for (const child of children) visit(child, here, depth);
-  };
-  visit(root, undefined, 0);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ element: children[i]!, port: here, depth });
+  }
   return found;
 }
 

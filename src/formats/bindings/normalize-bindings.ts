@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import type { BindingsSummary } from '../../core/bindings-summary.js';
 import { redactBindingSecrets } from './binding-secrets.js';
-import { childElements, descendants, firstChild, parseXml, textOf } from './parse-xml.js';
+import { childElements, descendants, firstChild, isXmlTooDeep, parseXml, textOf } from './parse-xml.js';
 
 export interface NormalizedBindings {
   /** SHA-256 of the canonical bindings: Timestamp dropped, escaped XML compared canonically, order-independent. */
@@ -12,27 +12,57 @@ export interface NormalizedBindings {
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Canonical text of an XML fragment: elements sorted by name and attributes, whitespace-only text dropped, escaped XML inside text parsed recursively. */
-function canonical(element: Element, source: string, depth = 0): string {
+/**
+ * Canonical text of an XML fragment: elements sorted by name and attributes, whitespace-only text dropped, escaped XML
+ * inside text parsed again (at most three levels). Walks with an explicit stack: no recursion on the document's depth.
+ */
+function canonical(root: Element, source: string, depth = 0): string {
+  interface Frame {
+    element: Element;
+    children: Element[];
+    next: number;
+    parts: string[];
+  }
+  const open = (element: Element): Frame => ({ element, children: childElements(element).filter((child) => child.localName !== 'Timestamp'), next: 0, parts: [] });
+  const stack: Frame[] = [open(root)];
+  let result = '';
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const child = frame.children[frame.next];
+    if (child !== undefined) {
+      frame.next += 1;
+      stack.push(open(child));
+      continue;
+    }
+    stack.pop();
+    const text = closeElement(frame.element, frame.parts, source, depth);
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) result = text;
+    else parent.parts.push(text);
+  }
+  return result;
+}
+
+/** One element's canonical text, given its children's. */
+function closeElement(element: Element, children: string[], source: string, depth: number): string {
   const attributes: string[] = [];
   for (let i = 0; i < element.attributes.length; i++) {
     const attribute = element.attributes.item(i);
     if (attribute !== null && !attribute.name.startsWith('xmlns')) attributes.push(`${attribute.localName ?? attribute.name}=${JSON.stringify(attribute.value)}`);
   }
   attributes.sort();
-  const children = childElements(element)
-    .filter((child) => child.localName !== 'Timestamp')
-    .map((child) => canonical(child, source, depth));
   let text = '';
   if (children.length === 0) {
     text = (element.textContent ?? '').trim();
     if (depth < 3 && text.startsWith('<')) {
+      let inner: Element | null = null;
       try {
-        const inner = parseXml(text, source).documentElement;
-        if (inner !== null) text = canonical(inner, source, depth + 1);
-      } catch {
-        // not XML after all: compare as text
+        inner = parseXml(text, source).documentElement;
+      } catch (error) {
+        // Too deep to read is an error of the bindings; anything else is not XML after all: compare it as text.
+        if (isXmlTooDeep(error)) throw error;
       }
+      if (inner !== null) text = canonical(inner, source, depth + 1);
     }
   }
   if (children.length > 0 && element.localName !== 'Ports' && element.localName !== 'Group') children.sort();

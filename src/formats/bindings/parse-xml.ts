@@ -1,10 +1,21 @@
 import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import { SaxesParser } from 'saxes';
 import { BtsBackupError } from '../../errors/index.js';
 
 /**
+ * Deepest element nesting accepted (libxml2's default). BizTalk's binding files, ADFs and ResourceSpecs nest about ten
+ * levels (escaped CustomProps and AdapterConfig are documents of their own, parsed separately).
+ */
+export const MAX_XML_DEPTH = 256;
+
+/**
  * Parses XML from a back end or a file, refusing what BizTalk files never need and attackers love:
- * any DOCTYPE (so no DTD, no internal or external entity can be expanded), and any malformed document.
- * Throws E_INVALID_DATA naming `source`.
+ * any DOCTYPE (so no DTD, no internal or external entity can be expanded), any malformed document, and elements nested
+ * deeper than MAX_XML_DEPTH. Throws E_INVALID_DATA naming `source`.
+ *
+ * Nothing here or in the walkers below recurses on the input's depth: xmldom's parser, serializer and textContent keep
+ * their own stacks, and every walk of ours uses an explicit one, so a document nested thousands of levels deep is a
+ * typed error, never a stack overflow.
  */
 export function parseXml(text: string, source: string): Document {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -14,6 +25,8 @@ export function parseXml(text: string, source: string): Document {
       hint: 'BizTalk binding files, ADFs and ResourceSpec files never contain a DOCTYPE: remove it, or check where the file came from.',
     });
   }
+  // A streaming pre-pass stops a deep document at the first element too many, before a DOM of it is built.
+  if (nestsDeeperThan(body, MAX_XML_DEPTH)) throw tooDeep(source);
   const problems: string[] = [];
   let document: Document;
   try {
@@ -29,7 +42,65 @@ export function parseXml(text: string, source: string): Document {
     throw invalidXml(source, problems[0] ?? (cause instanceof Error ? cause.message : String(cause)), cause);
   }
   if (document.documentElement === null) throw invalidXml(source, 'the document has no root element', undefined);
+  if (elementDepth(document.documentElement, MAX_XML_DEPTH + 1) > MAX_XML_DEPTH) throw tooDeep(source);
   return document;
+}
+
+function tooDeep(source: string): BtsBackupError {
+  return new BtsBackupError('E_INVALID_DATA', `${source} nests elements more than ${MAX_XML_DEPTH} levels deep, which BizTalkBackup refuses to read.`, {
+    target: source,
+    hint: `BizTalk files nest about ten levels; a document nested deeper than ${MAX_XML_DEPTH} is damaged or hostile. Check where it came from.`,
+    details: { check: 'xml-depth', maxDepth: MAX_XML_DEPTH },
+  });
+}
+
+const STOP = Symbol('stop');
+
+/**
+ * Streams `body` through saxes (which never recurses) counting open elements; stops at the first one past `limit`.
+ * Malformed XML stops the count too: the DOM parser then reports what is wrong.
+ */
+function nestsDeeperThan(body: string, limit: number): boolean {
+  const parser = new SaxesParser({ xmlns: false });
+  let depth = 0;
+  let deeper = false;
+  parser.on('opentag', () => {
+    depth += 1;
+    if (depth > limit) {
+      deeper = true;
+      throw STOP;
+    }
+  });
+  parser.on('closetag', () => {
+    depth -= 1;
+  });
+  parser.on('error', () => {
+    throw STOP;
+  });
+  try {
+    parser.write(body).close();
+  } catch (error) {
+    if (error !== STOP) throw error;
+  }
+  return deeper;
+}
+
+/** True for parseXml's refusal of a document nested deeper than MAX_XML_DEPTH. */
+export function isXmlTooDeep(error: unknown): boolean {
+  return error instanceof BtsBackupError && (error.details as { check?: unknown } | undefined)?.check === 'xml-depth';
+}
+
+/** How deep elements nest under (and including) `root`, counting no further than `limit`. Iterative. */
+function elementDepth(root: Element, limit: number): number {
+  let deepest = 0;
+  const stack: [Element, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [element, depth] = stack.pop()!;
+    if (depth > deepest) deepest = depth;
+    if (deepest >= limit) return deepest;
+    for (const child of childElements(element)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function invalidXml(source: string, problem: string, cause: unknown): BtsBackupError {
@@ -76,14 +147,19 @@ export function firstChild(parent: Element | Document, localName: string): Eleme
 
 /** All descendant elements with the given local name, in document order. */
 export function descendants(parent: Element | Document, localName: string): Element[] {
+  return descendantElements(parent).filter((element) => element.localName === localName);
+}
+
+/** Every descendant element of `parent` (not `parent` itself), in document order. Iterative: no recursion on depth. */
+export function descendantElements(parent: Element | Document): Element[] {
   const out: Element[] = [];
-  const walk = (node: Element | Document): void => {
-    for (const child of childElements(node)) {
-      if (child.localName === localName) out.push(child);
-      walk(child);
-    }
-  };
-  walk(parent);
+  const stack = childElements(parent).reverse();
+  while (stack.length > 0) {
+    const element = stack.pop()!;
+    out.push(element);
+    const children = childElements(element);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
   return out;
 }
 
