@@ -1,5 +1,6 @@
 import { BtsBackupError } from '../../errors/index.js';
 import { decodeLzxFolder, LZX_FRAME_SIZE } from '../lzx/lzx-decoder.js';
+import { DecodeBudget, packageDecodeLimit } from './decode-budget.js';
 import { inflateMszipBlock, MSZIP_FRAME_SIZE } from './mszip.js';
 
 /** One file of a cabinet, fully decoded. `name` keeps the cabinet's own separators (`\`). */
@@ -28,6 +29,11 @@ export interface ReadCabinetOptions {
   maxTotalBytes?: number;
   /** What to do with files in a folder we cannot decode (Quantum): throw E_UNSUPPORTED (default) or leave them out. */
   unsupportedFolders?: 'throw' | 'skip';
+  /**
+   * Shared with the other cabinets of the same package (and run): each folder reserves the bytes its files declare
+   * before it is decoded, and a cabinet asking for more than is left is E_INVALID_DATA naming it.
+   */
+  budget?: DecodeBudget;
 }
 
 /** File attribute: the name is UTF-8 (otherwise it is in the ANSI code page; we read it as Latin-1). */
@@ -98,11 +104,25 @@ export function readCabinetInfo(bytes: Uint8Array, source = 'cabinet'): CabinetI
   };
 }
 
+/**
+ * How many bytes readCabinet would decode for this cabinet (per folder, up to the end of its last file), read from
+ * the headers alone: lets a caller reserve a package's whole budget before decoding anything.
+ */
+export function declaredDecodeSize(bytes: Uint8Array, source = 'cabinet'): number {
+  const cab = parseCabinet(bytes, source);
+  const neededByFolder = new Map<number, number>();
+  for (const file of cab.files) neededByFolder.set(file.folder, Math.max(neededByFolder.get(file.folder) ?? 0, file.offset + file.size));
+  let total = 0;
+  for (const needed of neededByFolder.values()) total += needed;
+  return total;
+}
+
 /** Reads and decodes every file of a single (not spanned) cabinet. Damage gives E_INVALID_DATA naming `source`. */
 export function readCabinet(bytes: Uint8Array, options: ReadCabinetOptions = {}): CabinetEntry[] {
   const source = options.source ?? 'cabinet';
   const verifyChecksums = options.verifyChecksums ?? true;
   const maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
+  const budget = options.budget ?? new DecodeBudget(packageDecodeLimit(bytes.length), `the cabinet ${source}`);
   const cab = parseCabinet(bytes, source);
   if ((cab.flags & (FLAG_PREV_CABINET | FLAG_NEXT_CABINET)) !== 0 || cab.files.some((file) => file.folder >= CONTINUED_FROM_PREV)) {
     throw new BtsBackupError('E_UNSUPPORTED', `${source}: the cabinet is part of a multi-cabinet set; spanned cabinets are not supported`, {
@@ -120,6 +140,13 @@ export function readCabinet(bytes: Uint8Array, options: ReadCabinetOptions = {})
 
   const neededByFolder = new Map<number, number>();
   for (const file of cab.files) neededByFolder.set(file.folder, Math.max(neededByFolder.get(file.folder) ?? 0, file.offset + file.size));
+  // Reserve what every folder to be decoded needs before decoding any: a cabinet that asks too much costs nothing.
+  let reserved = 0;
+  for (const [index, needed] of neededByFolder) {
+    if (cab.folders[index]?.compression === 'quantum' && options.unsupportedFolders === 'skip') continue;
+    reserved += needed;
+  }
+  budget.reserve(reserved, source);
   const decoded = new Map<number, Uint8Array>();
   const entries: CabinetEntry[] = [];
   for (const file of cab.files) {
@@ -135,7 +162,8 @@ export function readCabinet(bytes: Uint8Array, options: ReadCabinetOptions = {})
     }
     entries.push({
       name: file.name,
-      bytes: data.slice(file.offset, file.offset + file.size),
+      // A view, not a copy: the folder's bytes are held once however many files it has.
+      bytes: data.subarray(file.offset, file.offset + file.size),
       modified: dosDateTime(file.date, file.time),
       attributes: file.attributes,
       folderIndex: file.folder,
@@ -333,13 +361,14 @@ function decodeFolder(
         throw invalid(source, `folder ${folderIndex}: LZX block ${index} claims ${block.uncompressedSize} bytes (more than a frame)`);
       }
     }
-    const input = concatenate(blocks.map(payload));
     // Decode whole frames: Intel E8 translation depends on where a frame ends.
     const wantLength = Math.min(totalLength, Math.ceil(neededLength / frameSize) * frameSize);
+    const input = concatenate(blocks.map(payload));
     return decodeLzxFolder(input, folder.lzxWindowBits ?? 21, totalLength, wantLength, source);
   }
 
-  const output = new GrowableBuffer(Math.min(neededLength, bytes.length * 4 + 65536));
+  // Grown as blocks really decode (headers may lie), never past what the files need plus the last block's overrun.
+  const output = new GrowableBuffer(Math.min(neededLength, bytes.length * 4 + 65536), neededLength + MSZIP_FRAME_SIZE);
   for (const [index, block] of blocks.entries()) {
     if (output.length >= neededLength) break;
     const data = payload(block);
@@ -415,13 +444,16 @@ class GrowableBuffer {
   private buffer: Uint8Array;
   length = 0;
 
-  constructor(initialCapacity: number) {
-    this.buffer = new Uint8Array(Math.max(initialCapacity, 1024));
+  constructor(
+    initialCapacity: number,
+    private readonly maxCapacity: number,
+  ) {
+    this.buffer = new Uint8Array(Math.min(Math.max(initialCapacity, 1024), maxCapacity));
   }
 
   append(data: Uint8Array): void {
     if (this.length + data.length > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + data.length));
+      const grown = new Uint8Array(Math.max(Math.min(this.buffer.length * 2, this.maxCapacity), this.length + data.length));
       grown.set(this.buffer.subarray(0, this.length));
       this.buffer = grown;
     }

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { BtsBackupError } from '../../errors/index.js';
 import { buildAdf, parseAdf, type ApplicationDefinition } from '../adf/adf.js';
 import { buildCabinet } from '../cab/cab-writer.js';
-import { readCabinet } from '../cab/cab-reader.js';
+import { declaredDecodeSize, readCabinet } from '../cab/cab-reader.js';
+import { DecodeBudget, PACKAGE_DECODE_FLOOR, packageDecodeLimit } from '../cab/decode-budget.js';
 import { buildMsiDatabase, type TableDefinition } from './msi-writer.js';
 import { openMsiDatabase, readEmbeddedCabinet, type MsiDatabase } from './msi-reader.js';
 import { decodeText } from '../bindings/parse-xml.js';
@@ -350,21 +351,32 @@ function derivedGuid(seed: string): string {
   return `{${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}}`;
 }
 
+export interface ReadPackageOptions {
+  /** The run's decode budget: every package read in a run is charged to it as well as to its own. */
+  budget?: DecodeBudget;
+}
+
 /**
  * Reads a BizTalk application package offline: summary, Property table, the embedded cabinet, the ADF and
  * every resource's inner cabinet. Throws E_INVALID_DATA when the MSI, a cabinet or the ADF is damaged.
+ *
+ * Bounded whatever the input (RELIABILITY case 26): every cabinet is decoded at most once (resources naming the same
+ * ITEM~n.CAB share it), and all of them draw on one budget per package (packageDecodeLimit of its size, charged to
+ * the run's budget too), reserved before anything is decoded: a package asking for more is E_INVALID_DATA naming the
+ * cabinet that asked.
  */
-export function readApplicationPackage(bytes: Uint8Array, source = 'package.msi'): ApplicationPackage {
+export function readApplicationPackage(bytes: Uint8Array, source = 'package.msi', options: ReadPackageOptions = {}): ApplicationPackage {
   const database = openMsiDatabase(bytes, source);
-  return readApplicationPackageFrom(database);
+  return readApplicationPackageFrom(database, new DecodeBudget(packageDecodeLimit(bytes.length), `the package ${source}`, options.budget));
 }
 
-export function readApplicationPackageFrom(database: MsiDatabase): ApplicationPackage {
+export function readApplicationPackageFrom(database: MsiDatabase, budget: DecodeBudget = new DecodeBudget(PACKAGE_DECODE_FLOOR, `the package ${database.source}`)): ApplicationPackage {
   const source = database.source;
-  const fail = (problem: string): BtsBackupError =>
+  const fail = (problem: string, details?: Record<string, unknown>): BtsBackupError =>
     new BtsBackupError('E_INVALID_DATA', `${source} is not a readable BizTalk application package: ${problem}.`, {
       target: source,
       hint: 'Export the application again; a BizTalk MSI embeds ApplicationDefinition.adf and one ITEM~n.CAB per resource.',
+      ...(details === undefined ? {} : { details }),
     });
   const summaryInfo = database.summary;
   const summary: PackageSummary = {
@@ -391,10 +403,11 @@ export function readApplicationPackageFrom(database: MsiDatabase): ApplicationPa
   }
 
   const { cabinetName, bytes: outerBytes } = readEmbeddedCabinet(database);
-  const outer = readCabinet(outerBytes, { source: `${source}${cabinetName}` });
+  const outer = readCabinet(outerBytes, { source: `${source}${cabinetName}`, budget });
   // Cabinet entries are named by File keys; File.FileName (long part) gives the installed name.
+  const hasFileTable = database.tableNames.includes('File');
   const installedName = new Map<string, string>();
-  if (database.tableNames.includes('File')) {
+  if (hasFileTable) {
     for (const row of database.readRecords('File')) {
       const key = row['File'];
       const fileName = row['FileName'];
@@ -403,22 +416,54 @@ export function readApplicationPackageFrom(database: MsiDatabase): ApplicationPa
   }
   const byName = new Map<string, Uint8Array>();
   for (const entry of outer) byName.set((installedName.get(entry.name) ?? entry.name).toUpperCase(), entry.bytes);
+  // Entries no File row names keep their cabinet key, so a file looked up by name is not found although the cabinet
+  // holds it: say that (the File table does not match the cabinet), not that the cabinet lacks the file.
+  const unnamed = hasFileTable ? outer.filter((entry) => !installedName.has(entry.name)).map((entry) => entry.name) : [];
+  const notFound = (what: string, name: string): BtsBackupError => {
+    if (unnamed.length === 0) return fail(`${what} ${name}, which the cabinet does not hold`, { check: 'cabinet-entry', missing: name });
+    const listed = unnamed.slice(0, 5).map((n) => JSON.stringify(n)).join(', ') + (unnamed.length > 5 ? ', ...' : '');
+    return fail(
+      `${what} ${name}, but no row of the File table names it: the cabinet holds ${unnamed.length} entr${unnamed.length === 1 ? 'y' : 'ies'} (${listed}) that no File row names, ` +
+        `so the File table does not match the cabinet and which entry is ${name} cannot be told`,
+      { check: 'file-table', missing: name, unnamedEntries: unnamed.slice(0, 20) },
+    );
+  };
   const adfBytes = byName.get(ADF_FILE_NAME.toUpperCase());
-  if (adfBytes === undefined) throw fail(`its cabinet has no ${ADF_FILE_NAME}`);
+  if (adfBytes === undefined) throw notFound('it needs', ADF_FILE_NAME);
   const adf = parseAdf(decodeText(adfBytes), `${source}#${ADF_FILE_NAME}`);
 
-  const resources: PackageResourceContent[] = adf.resources.map((resource) => {
+  // Each inner cabinet is decoded once, however many resources name it; what all of them declare is reserved first,
+  // so a package asking for more than its budget is refused before any inner cabinet is decoded.
+  const innerNames = new Map<string, string>();
+  for (const resource of adf.resources) {
     const cabinet = resource.properties['ShortCabinetName'];
     if (cabinet === undefined || cabinet === '') throw fail(`resource ${resource.luid} has no ShortCabinetName`);
-    const inner = byName.get(cabinet.toUpperCase());
-    if (inner === undefined) throw fail(`resource ${resource.luid} names ${cabinet}, which the cabinet does not hold`);
-    const entries = readCabinet(inner, { source: `${source}#${cabinet}` });
+    if (innerNames.has(cabinet.toUpperCase())) continue;
+    if (!byName.has(cabinet.toUpperCase())) throw notFound(`resource ${resource.luid} names`, cabinet);
+    innerNames.set(cabinet.toUpperCase(), cabinet);
+  }
+  const declared = new Map<string, number>();
+  for (const [key, cabinet] of innerNames) {
+    const size = declaredDecodeSize(byName.get(key)!, `${source}#${cabinet}`);
+    budget.reserve(size, `${source}#${cabinet}`);
+    declared.set(key, size);
+  }
+  const innerCabinets = new Map<string, { path: string; bytes: Uint8Array }[]>();
+  const resources: PackageResourceContent[] = adf.resources.map((resource) => {
+    const cabinet = resource.properties['ShortCabinetName']!;
+    const key = cabinet.toUpperCase();
+    let files = innerCabinets.get(key);
+    if (files === undefined) {
+      const cabinetSource = `${source}#${cabinet}`;
+      files = readCabinet(byName.get(key)!, { source: cabinetSource, budget: new DecodeBudget(declared.get(key) ?? 0, `the reservation for ${cabinetSource}`) }).map((entry) => ({ path: entry.name, bytes: entry.bytes }));
+      innerCabinets.set(key, files);
+    }
     return {
       type: resource.type,
       luid: resource.luid,
       properties: resource.properties,
       cabinet,
-      files: entries.map((entry) => ({ path: entry.name, bytes: entry.bytes })),
+      files: files.map((file) => ({ ...file })),
     };
   });
   return { summary, properties, cabinetName, adf, resources };

@@ -47,6 +47,12 @@ export interface MsiDatabase {
   readRecords(name: string): Record<string, MsiValue>[];
 }
 
+/**
+ * Most rows one table may have. BizTalk's tables hold tens of rows, the biggest installers tens of thousands; a row
+ * costs far more as a JavaScript array than its 4 to 12 bytes on disk, so without a bound a small MSI could exhaust memory.
+ */
+export const MAX_TABLE_ROWS = 100_000;
+
 export function openMsiDatabase(bytes: Uint8Array, source = 'package.msi'): MsiDatabase {
   const fail = (problem: string): BtsBackupError =>
     new BtsBackupError('E_INVALID_DATA', `${source} is not a valid Windows Installer database: ${problem}.`, {
@@ -81,6 +87,7 @@ export function openMsiDatabase(bytes: Uint8Array, source = 'package.msi'): MsiD
     if (rowSize === 0) throw fail(`table ${tableName} has no columns`);
     if (raw.length % rowSize !== 0) throw fail(`table ${tableName} is ${raw.length} bytes, not a whole number of ${rowSize}-byte rows`);
     const count = raw.length / rowSize;
+    if (count > MAX_TABLE_ROWS) throw fail(`table ${tableName} has ${count} rows, more than the ${MAX_TABLE_ROWS} this reader accepts`);
     const rows: MsiValue[][] = Array.from({ length: count }, () => []);
     let offset = 0;
     columns.forEach((column, c) => {
