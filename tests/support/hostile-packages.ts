@@ -36,20 +36,30 @@ export interface RawPackageInput {
   keys?: 'hashed' | 'names';
   /** Leave out the File rows of these entries (file names, e.g. `ITEM~1.CAB`). */
   withoutFileRows?: string[];
+  /** The ADF's bytes instead of one built from `resources`. */
+  adf?: Uint8Array;
+  /** Changes the outer cabinet's bytes before they are embedded (fuzzing). */
+  outerCabinet?: (bytes: Uint8Array) => Uint8Array;
 }
 
-/** A BizTalk-shaped MSI from parts, without any of buildApplicationPackage's checks: ADF, outer cabinet, File and Media tables. */
-export function rawPackage(input: RawPackageInput): Uint8Array {
-  const resources: AdfResource[] = input.resources.map((r) => ({
+/** The ADF of a package whose resources each hold one file in their own (or a shared) cabinet. */
+export function adfFor(resources: RawPackageInput['resources']): Uint8Array {
+  const adfResources: AdfResource[] = resources.map((r) => ({
     type: r.type ?? 'System.BizTalk:File',
     luid: r.luid,
     properties: { SourceLocation: `%BTAD_InstallDir%\\${r.file ?? 'zeros0.bin'}`, ShortCabinetName: r.cabinet },
     files: [{ relativePath: r.file ?? 'zeros0.bin', key: 'File' }],
   }));
-  const adf = new TextEncoder().encode(buildAdf({ properties: { DisplayName: 'Hostile', Guid: '{00000000-0000-4000-8000-000000000001}' }, resources, references: ['BizTalk.System'] }));
+  return new TextEncoder().encode(buildAdf({ properties: { DisplayName: 'Hostile', Guid: '{00000000-0000-4000-8000-000000000001}' }, resources: adfResources, references: ['BizTalk.System'] }));
+}
+
+/** A BizTalk-shaped MSI from parts, without any of buildApplicationPackage's checks: ADF, outer cabinet, File and Media tables. */
+export function rawPackage(input: RawPackageInput): Uint8Array {
+  const adf = input.adf ?? adfFor(input.resources);
   const named = [{ name: 'ApplicationDefinition.adf', bytes: adf }, ...input.innerCabinets];
   const keyOf = (name: string): string => (input.keys === 'names' ? name : `_${createHash('md5').update(name).digest('hex').toUpperCase()}`);
-  const outer = buildCabinet(named.map((f) => ({ name: keyOf(f.name), bytes: f.bytes })), { compression: 'mszip' });
+  const built = buildCabinet(named.map((f) => ({ name: keyOf(f.name), bytes: f.bytes })), { compression: 'mszip' });
+  const outer = input.outerCabinet === undefined ? built : input.outerCabinet(built);
   const without = new Set(input.withoutFileRows ?? []);
   const tables: TableDefinition[] = [
     {

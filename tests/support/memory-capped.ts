@@ -1,5 +1,6 @@
-// Runs the built CLI in a child whose JavaScript heap is capped and whose resident memory is watched: the child is
-// killed the moment it grows past the ceiling (Linux: /proc), and its peak is reported on exit (everywhere).
+// Runs a node script (the built CLI, the fuzz worker) in a child whose JavaScript heap is capped and whose resident
+// memory is watched: the child is killed the moment it grows past the ceiling (Linux: /proc) or stops making progress
+// (no output line for `stallMs`), and its peak is reported on exit (everywhere).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,18 @@ export interface CappedRun {
   peakRssBytes: number;
   /** True when the watcher killed the child for growing past the ceiling. */
   overCeiling: boolean;
+  /** True when the child was killed for printing nothing for `stallMs` (or running past `timeoutMs`). */
+  stalled: boolean;
+}
+
+export interface CappedOptions {
+  ceilingBytes: number;
+  heapMegabytes?: number;
+  timeoutMs?: number;
+  /** Kill the child when no line reaches stdout for this long. */
+  stallMs?: number;
+  /** Keep only the last this many stdout lines (a long fuzz run prints one per case). */
+  keepLines?: number;
 }
 
 const probe = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'rss-probe.js')).href;
@@ -31,19 +44,33 @@ function residentBytes(pid: number): number | undefined {
   }
 }
 
-export async function runCliCapped(args: string[], options: { ceilingBytes: number; heapMegabytes?: number; timeoutMs?: number }): Promise<CappedRun> {
+export async function runScriptCapped(script: string, args: string[], options: CappedOptions): Promise<CappedRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${options.heapMegabytes ?? 256}`, '--import', probe, cliPath, ...args], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${options.heapMegabytes ?? 256}`, '--import', probe, script, ...args], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
+    const keep = options.keepLines ?? Number.POSITIVE_INFINITY;
+    const outLines: string[] = [];
+    let partial = '';
     let stderr = '';
     let watchedPeak = 0;
     let overCeiling = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    let stalled = false;
+    let lastOutput = Date.now();
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      lastOutput = Date.now();
+      const lines = (partial + d).split('\n');
+      partial = lines.pop() ?? '';
+      outLines.push(...lines);
+      if (outLines.length > keep) outLines.splice(0, outLines.length - keep);
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const watch = setInterval(() => {
+      if (options.stallMs !== undefined && Date.now() - lastOutput > options.stallMs) {
+        stalled = true;
+        child.kill('SIGKILL');
+      }
       const rss = child.pid === undefined ? undefined : residentBytes(child.pid);
       if (rss === undefined) return;
       watchedPeak = Math.max(watchedPeak, rss);
@@ -52,25 +79,34 @@ export async function runCliCapped(args: string[], options: { ceilingBytes: numb
         child.kill('SIGKILL');
       }
     }, 20);
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => {
+      stalled = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearInterval(watch);
       clearTimeout(timer);
-      const parse = (text: string): Record<string, unknown>[] =>
-        text.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-      const errLines = parse(stderr);
+      if (partial !== '') outLines.push(partial);
+      const parse = (lines: string[]): Record<string, unknown>[] => lines.filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const errLines = parse(stderr.split('\n'));
       const probeLine = errLines.find((l) => l['type'] === 'rss-probe');
       resolve({
         exitCode: code,
         signal,
-        stdout,
+        stdout: outLines.join('\n'),
         stderr,
-        out: parse(stdout),
+        out: parse(outLines),
         err: errLines.filter((l) => l !== probeLine),
         peakRssBytes: Math.max(watchedPeak, Number(probeLine?.['maxRssBytes'] ?? 0)),
         overCeiling,
+        stalled,
       });
     });
   });
+}
+
+/** The built CLI, capped and watched. */
+export function runCliCapped(args: string[], options: CappedOptions): Promise<CappedRun> {
+  return runScriptCapped(cliPath, args, options);
 }

@@ -25,8 +25,12 @@ export function parseXml(text: string, source: string): Document {
       hint: 'BizTalk binding files, ADFs and ResourceSpec files never contain a DOCTYPE: remove it, or check where the file came from.',
     });
   }
-  // A streaming pre-pass stops a deep document at the first element too many, before a DOM of it is built.
-  if (nestsDeeperThan(body, MAX_XML_DEPTH)) throw tooDeep(source);
+  // A streaming pre-pass (saxes, a conformant parser that never recurses) checks well-formedness and depth first,
+  // stopping at the first error or the first element too many, before a DOM is built: the DOM parser then only ever
+  // sees documents both parsers agree are well formed and shallow.
+  const checked = prepass(body, MAX_XML_DEPTH);
+  if (checked === 'too-deep') throw tooDeep(source);
+  if (checked !== undefined) throw invalidXml(source, checked, undefined);
   const problems: string[] = [];
   let document: Document;
   try {
@@ -56,33 +60,31 @@ function tooDeep(source: string): BtsBackupError {
 
 const STOP = Symbol('stop');
 
-/**
- * Streams `body` through saxes (which never recurses) counting open elements; stops at the first one past `limit`.
- * Malformed XML stops the count too: the DOM parser then reports what is wrong.
- */
-function nestsDeeperThan(body: string, limit: number): boolean {
+/** Undefined when `body` is well formed and nests at most `limit` deep; else 'too-deep' or saxes' first complaint. */
+function prepass(body: string, limit: number): 'too-deep' | string | undefined {
   const parser = new SaxesParser({ xmlns: false });
   let depth = 0;
-  let deeper = false;
+  let problem: string | undefined;
   parser.on('opentag', () => {
     depth += 1;
     if (depth > limit) {
-      deeper = true;
+      problem = 'too-deep';
       throw STOP;
     }
   });
   parser.on('closetag', () => {
     depth -= 1;
   });
-  parser.on('error', () => {
+  parser.on('error', (error) => {
+    problem = error.message;
     throw STOP;
   });
   try {
     parser.write(body).close();
   } catch (error) {
-    if (error !== STOP) throw error;
+    if (error !== STOP) problem ??= error instanceof Error ? error.message : String(error);
   }
-  return deeper;
+  return problem;
 }
 
 /** True for parseXml's refusal of a document nested deeper than MAX_XML_DEPTH. */
