@@ -17,11 +17,13 @@ function bindingInfo(extra = '', customProps = '<CustomProps><Password vt="8">p<
   return `<?xml version="1.0" encoding="utf-8"?><BindingInfo><Timestamp>2026-01-01T00:00:00</Timestamp><SendPortCollection><SendPort Name="S"><PrimaryTransport><Address>C:\\out</Address><TransportType Name="FILE" /><TransportTypeData>${escape(customProps)}</TransportTypeData><SendHandler Name="SendHost" HostTrusted="false" /></PrimaryTransport></SendPort></SendPortCollection>${extra}</BindingInfo>`;
 }
 
-function assertTooDeep(t: import('ava').ExecutionContext, run: () => unknown, source: string): void {
+/** `source` names the file; the escaped parts of a binding file are named `<file> (TransportTypeData)` and the like. */
+function assertTooDeep(t: import('ava').ExecutionContext, run: () => unknown, source: string, part?: 'any'): void {
   const error = t.throws(run);
   t.true(error instanceof BtsBackupError, `not a BtsBackupError: ${String(error)}`);
   t.is((error as BtsBackupError).code, 'E_INVALID_DATA');
-  t.is((error as BtsBackupError).target, source);
+  if (part === 'any') t.true(((error as BtsBackupError).target ?? '').startsWith(source));
+  else t.is((error as BtsBackupError).target, source);
   t.true(isXmlTooDeep(error));
 }
 
@@ -58,7 +60,7 @@ test('descendantElements keeps document order', (t) => {
 
 test('normalizeBindings: 2,000 nested elements in the bindings, or in escaped CustomProps, are E_INVALID_DATA', (t) => {
   assertTooDeep(t, () => normalizeBindings(bindingInfo(nested(2_000)), 'bindings of App'), 'bindings of App');
-  assertTooDeep(t, () => normalizeBindings(bindingInfo('', `<CustomProps>${nested(2_000)}</CustomProps>`), 'bindings of App'), 'bindings of App');
+  assertTooDeep(t, () => normalizeBindings(bindingInfo('', `<CustomProps>${nested(2_000)}</CustomProps>`), 'bindings of App'), 'bindings of App', 'any');
   // The fingerprint of ordinary bindings does not depend on the walker: nested escaped XML still canonicalises.
   const a = normalizeBindings(bindingInfo('', '<CustomProps><B vt="8">1</B><A vt="8">2</A></CustomProps>'), 'x');
   const b = normalizeBindings(bindingInfo('', '<CustomProps><A vt="8">2</A><B vt="8">1</B></CustomProps>'), 'x');
