@@ -236,7 +236,10 @@ test('case 8: a lock folder without owner.json (crash while locking) is respecte
   const f = await fixture(t);
   await mkdir(join(f.root, 'locks', 'store.lock'));
   const store = f.open({ pid: 2000 });
-  await t.throwsAsync(store.acquireLock('export'), { code: 'E_LOCK_HELD' });
+  const held = await t.throwsAsync<BtsBackupError>(store.acquireLock('export'), { code: 'E_LOCK_HELD' });
+  // Issue 15: the hint told people to wait for "the other run", which after a crash no longer exists.
+  t.notRegex(held?.hint ?? '', /wait for the other run to finish/i);
+  t.regex(held?.hint ?? '', /crashed run.*taken over once it is 60 s old/);
   f.clock.advance(2 * 60 * 1000);
   const warnings: string[] = [];
   const lock = await store.acquireLock('export', {}, (message) => warnings.push(message));
