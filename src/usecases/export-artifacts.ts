@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { findUnpackagedReferences } from '../core/harvest-dependencies.js';
@@ -7,7 +7,9 @@ import { ResourceType, type AssemblyIdentity, type ResourceInfo } from '../core/
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError } from '../errors/index.js';
 import { readAssembly } from '../formats/dotnet/assembly-reader.js';
-import { buildApplicationPackage, readApplicationPackage, type ApplicationPackage } from '../formats/msi/application-package.js';
+import { readApplicationPackage, type ApplicationPackage } from '../formats/msi/application-package.js';
+import { patchPackageFiles, type PackageFileChange } from '../formats/msi/package-patch.js';
+import { redactSecretsInPlace } from '../formats/bindings/redact-in-place.js';
 import { findMaskedPasswords } from '../formats/bindings/binding-secrets.js';
 import { redactSecrets } from '../formats/bindings/redact-secrets.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
@@ -22,38 +24,31 @@ export const isAssemblyResource = (r: { type: string }): boolean => r.type === R
 
 /**
  * Clear-text secrets never reach the store (RELIABILITY promise 7): added binding files keep their passwords inside the
- * MSI and configuration files carry connection strings. Mask them and re-pack the MSI; record where, never what.
+ * MSI and configuration files carry connection strings. Mask them where they are and patch the MSI: only the inner
+ * cabinets that hold them, the outer cabinet, their File.FileSize and a new PackageCode change; every other table,
+ * stream and property stays as BizTalk wrote it (REAL-MSI.md). Record where, never what.
  */
 export async function redactPackage(application: string, artifact: string, pkg: ApplicationPackage, msiPath: string, redactions: ManifestRedaction[], reporter: Reporter): Promise<ApplicationPackage> {
-  let changed = false;
-  const resources = pkg.resources.map((resource) => ({
-    type: resource.type,
-    luid: resource.luid,
-    properties: resource.properties,
-    files: resource.files.map((file) => {
-      if (file.path.toLowerCase().endsWith('.dll')) return { name: file.path, bytes: file.bytes };
-      const redacted = redactSecrets(file.bytes, file.path);
-      if (redacted === undefined) return { name: file.path, bytes: file.bytes };
-      changed = true;
-      for (const r of redacted.redactions) redactions.push({ application, artifact, file: file.path, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }), ...(r.rule === undefined ? {} : { rule: r.rule }), resource: { type: resource.type, luid: resource.luid } });
-      return { name: file.path, bytes: redacted.bytes };
-    }),
-  }));
-  if (!changed) return pkg;
-  reporter.log('warning', `${application}: clear-text passwords in the MSI's resources were masked before storing it (see the manifest's redactions).`);
-  const description = pkg.adf.properties['ApplicationDescription'] ?? '';
-  const bytes = buildApplicationPackage({
-    application,
-    description,
-    author: pkg.summary.author,
-    revision: pkg.summary.revision,
-    productCode: pkg.properties['ProductCode'] ?? pkg.summary.revision,
-    createdAt: pkg.summary.created ?? new Date(0),
-    references: pkg.adf.references.filter((r) => r !== 'BizTalk.System'),
-    resources,
-  });
-  await fs.writeFile(msiPath, bytes);
-  return readApplicationPackage(bytes, artifact);
+  const changes: PackageFileChange[] = [];
+  const found: ManifestRedaction[] = [];
+  for (const resource of pkg.resources) {
+    for (const file of resource.files) {
+      if (file.path.toLowerCase().endsWith('.dll')) continue;
+      const redacted = redactSecretsInPlace(file.bytes, file.path);
+      if (redacted === undefined) continue;
+      changes.push({ cabinet: resource.cabinet, path: file.path, bytes: redacted.bytes });
+      for (const r of redacted.redactions) found.push({ application, artifact, file: file.path, kind: r.kind, ...(r.location === undefined ? {} : { location: r.location }), ...(r.rule === undefined ? {} : { rule: r.rule }), resource: { type: resource.type, luid: resource.luid } });
+    }
+  }
+  if (changes.length === 0) return pkg;
+  const patched = patchPackageFiles(new Uint8Array(await fs.readFile(msiPath)), changes, `{${randomUUID().toUpperCase()}}`, artifact);
+  await fs.writeFile(msiPath, patched.bytes);
+  redactions.push(...found);
+  reporter.log(
+    'warning',
+    `${application}: clear-text passwords in ${changes.length} file(s) of the MSI were masked before storing it (see the manifest's redactions); the package got a new PackageCode ${patched.packageCode} (was ${patched.previousPackageCode}), nothing else in it changed.`,
+  );
+  return readApplicationPackage(patched.bytes, artifact);
 }
 
 export async function redactFile(application: string, artifact: string, file: string, redactions: ManifestRedaction[]): Promise<void> {

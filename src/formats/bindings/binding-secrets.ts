@@ -219,3 +219,13 @@ export function injectSecrets(xml: string, source: string, secrets: ReadonlyMap<
   });
   return { xml: out, missing };
 }
+
+/** The clear values of the secret-looking fields, for a caller that masks them in the text itself (keeping every other byte). */
+export function clearPasswordValues(xml: string, source: string): string[] {
+  const found: string[] = [];
+  rewrite(xml, source, () => (_field, element) => {
+    const value = element.textContent ?? '';
+    if (value !== '' && value !== MASK) found.push(value);
+  });
+  return found;
+}

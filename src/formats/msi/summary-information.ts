@@ -227,3 +227,50 @@ export function decodeSummaryInformation(bytes: Uint8Array, source: string): Sum
   setNumber('security', PID.security);
   return info;
 }
+
+/**
+ * Returns the stream with the Revision Number (PID 9, the package code) set to `revision` and every other byte
+ * kept: the property is rewritten where it is, the properties after it move only when its length changes.
+ */
+export function replaceSummaryRevision(bytes: Uint8Array, revision: string, source: string): Uint8Array {
+  const fail = (problem: string): BtsBackupError =>
+    new BtsBackupError('E_INVALID_DATA', `${source} has a summary information stream we cannot patch: ${problem}.`, {
+      target: source,
+      hint: 'The MSI is damaged; export the application again.',
+    });
+  const info = decodeSummaryInformation(bytes, source);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sectionOffset = view.getUint32(44, true);
+  const count = view.getUint32(sectionOffset + 4, true);
+  let index = -1;
+  const offsets: number[] = [];
+  for (let i = 0; i < count; i++) {
+    offsets.push(view.getUint32(sectionOffset + 12 + i * 8, true));
+    if (view.getUint32(sectionOffset + 8 + i * 8, true) === PID.revision) index = i;
+  }
+  if (index < 0) throw fail('it has no revision number (package code)');
+  const at = sectionOffset + offsets[index]!;
+  if (view.getUint32(at, true) !== VT_LPSTR) throw fail('its revision number is not a string');
+  const oldLength = view.getUint32(at + 4, true);
+  const oldEnd = at + 8 + Math.ceil(oldLength / 4) * 4;
+  if (oldEnd > bytes.length) throw fail('its revision number is cut off');
+  const text = encodeInCodepage(revision, info.codepage ?? 1252);
+  const property = new Uint8Array(8 + Math.ceil((text.length + 1) / 4) * 4);
+  const propertyView = new DataView(property.buffer);
+  propertyView.setUint32(0, VT_LPSTR, true);
+  propertyView.setUint32(4, text.length + 1, true);
+  property.set(text, 8);
+  const delta = property.length - (oldEnd - at);
+  const out = new Uint8Array(bytes.length + delta);
+  out.set(bytes.subarray(0, at));
+  out.set(property, at);
+  out.set(bytes.subarray(oldEnd), at + property.length);
+  if (delta !== 0) {
+    const outView = new DataView(out.buffer);
+    outView.setUint32(sectionOffset, view.getUint32(sectionOffset, true) + delta, true);
+    offsets.forEach((offset, i) => {
+      if (offset > offsets[index]!) outView.setUint32(sectionOffset + 12 + i * 8, offset + delta, true);
+    });
+  }
+  return out;
+}
