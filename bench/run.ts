@@ -1,12 +1,13 @@
 // `npm run bench`: every benchmark in one run, one table on stdout, and bench/results.json.
 // Sizes shrink with BENCH_APPS / BENCH_NIGHTS / BENCH_LATENCY_MS (nightly), BENCH_CORE_APPS (core), BENCH_STORE_MB (store),
-// and BENCH_ONLY=nightly,core,cab,store picks some.
+// and BENCH_ONLY=nightly,core,cab,lzx,store picks some (BENCH_LZX_MB sizes lzx).
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCabDecode } from './cab-decode.js';
 import { benchCoreCost } from './core-cost.js';
+import { benchLzxEncode } from './lzx-encode.js';
 import { benchNightly } from './nightly.js';
 import { benchStorePut } from './store-put.js';
 
@@ -21,6 +22,7 @@ const benches: [string, () => Promise<BenchResult[]>][] = [
   ['core', benchCoreCost],
   ['nightly', benchNightly],
   ['cab', benchCabDecode],
+  ['lzx', benchLzxEncode],
   ['store', benchStorePut],
 ];
 

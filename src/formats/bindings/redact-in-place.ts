@@ -42,7 +42,8 @@ function maskValues(text: string, values: string[]): string {
   for (const value of new Set(values)) {
     let open = '>';
     let close = '</';
-    let escaped = value;
+    // Element text is escaped once more than the element's own tags.
+    let escaped = escapeOnce(value);
     for (let level = 0; level < 4; level++) {
       if (level > 0) {
         open = escapeOnce(open);
