@@ -62,7 +62,7 @@ function xmlLike(): { files: { name: string; bytes: Uint8Array }[]; source: stri
 
 function timed(run: () => Uint8Array): { seconds: number; bytes: Uint8Array } {
   let best = Infinity;
-  let bytes = new Uint8Array(0);
+  let bytes: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < REPETITIONS; i++) {
     const started = process.hrtime.bigint();
     bytes = run();
