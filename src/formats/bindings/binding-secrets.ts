@@ -220,12 +220,12 @@ export function injectSecrets(xml: string, source: string, secrets: ReadonlyMap<
   return { xml: out, missing };
 }
 
-/** The clear values of the secret-looking fields, for a caller that masks them in the text itself (keeping every other byte). */
+/** The clear values of the secrets (whole fields, or the secret inside a value), for a caller that masks them in the text itself. */
 export function clearPasswordValues(xml: string, source: string): string[] {
   const found: string[] = [];
-  rewrite(xml, source, () => (_field, element) => {
-    const value = element.textContent ?? '';
-    if (value !== '' && value !== MASK) found.push(value);
+  rewrite(xml, source, fullRules, true, () => (_field, value) => {
+    if (isSecretValue(value)) found.push(value);
+    return undefined;
   });
   return found;
 }

@@ -36,7 +36,7 @@ function encode(text: string, encoding: TextEncoding): Uint8Array {
 
 const escapeOnce = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Replaces `>value</` (at one, two or three levels of XML escaping) with the mask at the same level. */
+/** Replaces `>value</` (at one, two or three levels of XML escaping), and a long value anywhere, with the mask. */
 function maskValues(text: string, values: string[]): string {
   let out = text;
   for (const value of new Set(values)) {
@@ -51,6 +51,8 @@ function maskValues(text: string, values: string[]): string {
         escaped = escapeOnce(escaped);
       }
       out = out.split(`${open}${escaped}${close}`).join(`${open}${MASK}${close}`);
+      // A secret inside a value (user-info, a connection string in an address): long enough to replace wherever it is.
+      if (value.length >= 6) out = out.split(escaped).join(MASK);
     }
   }
   return out;
