@@ -18,7 +18,7 @@ const PURPOSES: readonly TempAreaPurpose[] = ['export', 'compare', 'restore', 'd
 /** The names this tool gives its temp areas (mkdtemp adds six characters), and nothing else: other tools' and tests' folders are never touched. */
 const AREA_NAME = new RegExp(`^btsbackup-(${PURPOSES.map((p) => p.replace('-', '\\-')).join('|')})-[A-Za-z0-9]{6}$`);
 /** An area without a readable owner record (a crash between mkdtemp and the record, or an older version) is swept once this old. */
-export const UNOWNED_GRACE_MS = 10 * 60 * 1000;
+export const UNOWNED_GRACE_MS = 60 * 60 * 1000;
 
 export interface TempAreaOptions {
   /** Parent folder (default: the OS temp folder). */
