@@ -41,18 +41,6 @@ export function fileBytes(file: FileContentSpec): Uint8Array {
 }
 
 
-/** The folder name BizTalk gives a resource inside its ITEM~n.CAB. */
-function resourceFolder(resource: { type: string; luid: string }): string {
-  const kind = resource.type.replace(/^System\.BizTalk:/, '');
-  if (resource.type === ResourceType.BizTalkBinding) {
-    // Named after the LUID (Application/<App> -> Application-<App>), shortened with a hash so that long application
-    // names keep the cabinet entry within its 255-byte limit.
-    const folder = resource.luid.replace(/[\\/:*?"<>|]/g, '-');
-    return `${kind}\\${folder.length <= 100 ? folder : `${folder.slice(0, 80)}~${createHash('sha256').update(resource.luid).digest('hex').slice(0, 8)}`}`;
-  }
-  return `${kind}\\${createHash('md5').update(resource.luid).digest('hex').toUpperCase()}`;
-}
-
 /**
  * A BizTalk group in memory, behaving as BTSTask and ExplorerOM describe it. It serves the in-process adapter and
  * the BTSTask emulator; `faults` in the state make chosen commands fail, hang or slow down.
@@ -194,7 +182,8 @@ export class SimulatedGroup implements BizTalkGroup {
       type: resource.type,
       luid: resource.luid,
       properties: { ...resource.properties },
-      files: resource.files.map((file) => ({ name: `${resourceFolder(resource)}\\${file.name}`, bytes: fileBytes(file) })),
+      // The package builder names each folder as BizTalk does (assembly hash, `-<vdir>`, `Application-<app>`).
+      files: resource.files.map((file) => ({ name: file.name, bytes: fileBytes(file) })),
     }));
     const includeBindings = wanted === undefined || wanted.has(`${ResourceType.BizTalkBinding}|Application/${app.name}`.toLowerCase());
     if (includeBindings && app.bindings !== undefined) {
@@ -202,7 +191,7 @@ export class SimulatedGroup implements BizTalkGroup {
       packageResources.push({
         ...binding,
         properties: { TargetEnvironment: '' },
-        files: [{ name: `${resourceFolder(binding)}\\BindingInfo.xml`, bytes: new TextEncoder().encode(this.exportedBindings(app.name)) }],
+        files: [{ name: 'BindingInfo.xml', bytes: new TextEncoder().encode(this.exportedBindings(app.name)) }],
       });
     }
     const clock = this.options.clock ?? { now: () => new Date() };

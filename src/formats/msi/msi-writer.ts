@@ -14,7 +14,8 @@ export const COLUMN_STRING = 0x0800;
 export const COLUMN_NULLABLE = 0x1000;
 export const COLUMN_KEY = 0x2000;
 
-export type ColumnKind = 'i2' | 'i4' | 'string';
+/** `binary`: a stream column (`v0`); a non-null cell means the row has a stream named `<Table>.<primary key>`. */
+export type ColumnKind = 'i2' | 'i4' | 'string' | 'binary';
 
 export interface ColumnDefinition {
   name: string;
@@ -39,11 +40,14 @@ export interface MsiDatabaseInput {
   /** Extra streams by decoded name (e.g. an embedded cabinet). */
   streams: { name: string; bytes: Uint8Array }[];
   summary: Omit<SummaryInformation, 'codepage'>;
+  /** The database codepage; by default 1252 when every string fits in it, else 65001. */
+  codepage?: number;
 }
 
 export function columnTypeBits(column: ColumnDefinition): number {
   let bits = COLUMN_VALID;
   if (column.kind === 'string') bits |= COLUMN_STRING | COLUMN_NONBINARY | ((column.size ?? 0) & COLUMN_SIZE_MASK);
+  else if (column.kind === 'binary') bits |= COLUMN_STRING;
   else if (column.kind === 'i2') bits |= COLUMN_NONBINARY | 2;
   else bits |= 4;
   if (column.nullable === true) bits |= COLUMN_NULLABLE;
@@ -97,7 +101,7 @@ export function buildMsiDatabase(input: MsiDatabaseInput): Uint8Array {
     }
   }
   const longRefs = strings.length > 0xffff;
-  const codepage = chooseCodepage([...strings, ...Object.values(input.summary).filter((v): v is string => typeof v === 'string')]);
+  const codepage = input.codepage ?? chooseCodepage([...strings, ...Object.values(input.summary).filter((v): v is string => typeof v === 'string')]);
   const encodedPool = encodeStringPool(strings, refcounts, codepage, longRefs);
 
   const streams: CompoundStream[] = [
@@ -124,6 +128,8 @@ function encodeTable(table: TableDefinition, index: Map<string, number>, longRef
         if (typeof value !== 'string') throw new RangeError(`${table.name}.${column.name} holds strings`);
         return index.get(value)!;
       }
+      // A stream column holds 1 when the row's stream exists (Windows Installer finds it by the row's key).
+      if (column.kind === 'binary') return 1;
       if (typeof value !== 'number' || !Number.isInteger(value)) throw new RangeError(`${table.name}.${column.name} holds integers`);
       return column.kind === 'i2' ? (value + 0x8000) & 0xffff : (value + 0x80000000) >>> 0;
     }),
@@ -137,7 +143,7 @@ function encodeTable(table: TableDefinition, index: Map<string, number>, longRef
     }
     return 0;
   });
-  const widths = table.columns.map((c) => (c.kind === 'string' ? (longRefs ? 3 : 2) : c.kind === 'i2' ? 2 : 4));
+  const widths = table.columns.map((c) => (c.kind === 'string' ? (longRefs ? 3 : 2) : c.kind === 'i2' || c.kind === 'binary' ? 2 : 4));
   const rowSize = widths.reduce((a, b) => a + b, 0);
   const out = new Uint8Array(rowSize * stored.length);
   let offset = 0;

@@ -41,6 +41,7 @@ export interface SummaryInformation {
   template?: string;
   lastAuthor?: string;
   revision?: string;
+  lastPrinted?: Date;
   created?: Date;
   lastSaved?: Date;
   pageCount?: number;
@@ -71,6 +72,7 @@ export function encodeSummaryInformation(info: SummaryInformation): Uint8Array {
   add(PID.template, str(info.template));
   add(PID.lastAuthor, str(info.lastAuthor));
   add(PID.revision, str(info.revision));
+  add(PID.lastPrinted, time(info.lastPrinted));
   add(PID.created, time(info.created));
   add(PID.lastSaved, time(info.lastSaved));
   add(PID.pageCount, i4(info.pageCount));
@@ -207,7 +209,7 @@ export function decodeSummaryInformation(bytes: Uint8Array, source: string): Sum
     const value = read(id);
     if (typeof value === 'number') info[key] = value;
   };
-  const setDate = (key: 'created' | 'lastSaved', id: number): void => {
+  const setDate = (key: 'lastPrinted' | 'created' | 'lastSaved', id: number): void => {
     const value = read(id);
     if (value instanceof Date) info[key] = value;
   };
@@ -220,6 +222,7 @@ export function decodeSummaryInformation(bytes: Uint8Array, source: string): Sum
   setString('lastAuthor', PID.lastAuthor);
   setString('revision', PID.revision);
   setString('appName', PID.appName);
+  setDate('lastPrinted', PID.lastPrinted);
   setDate('created', PID.created);
   setDate('lastSaved', PID.lastSaved);
   setNumber('pageCount', PID.pageCount);
