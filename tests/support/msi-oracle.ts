@@ -93,6 +93,35 @@ export function msiinfoExport(msiPath: string, table: string): ExportedTable {
   };
 }
 
+/** `msidump -t`: every table's .idt text in one run (faster than one `msiinfo export` per table). */
+export function msidumpTables(msiPath: string): Map<string, ExportedTable> {
+  const out = makeTempDir('msidump-');
+  try {
+    // msidump writes a stream column's files (Binary/Binary.<name>) under the working directory, not under -d.
+    checked('msidump', ['-t', '-d', out.path, msiPath], out.path);
+    const tables = new Map<string, ExportedTable>();
+    for (const file of readdirSync(out.path)) {
+      if (!file.endsWith('.idt')) continue;
+      tables.set(file.slice(0, -4), parseIdt(readFileSync(join(out.path, file)).toString('utf8')));
+    }
+    return tables;
+  } finally {
+    out.remove();
+  }
+}
+
+function parseIdt(text: string): ExportedTable {
+  const lines = text.split('\r\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const [names, types, header, ...rows] = lines;
+  return {
+    columns: (names ?? '').split('\t'),
+    types: (types ?? '').split('\t'),
+    keys: (header ?? '').split('\t').slice(1),
+    rows: rows.map((row) => row.split('\t')),
+  };
+}
+
 /** Runs `msiextract -C <temp> <msi>`; returns every extracted file by its path relative to the output dir. */
 export function msiextract(msiPath: string): { exitCode: number; stderr: string; files: Map<string, Uint8Array> } {
   const out = makeTempDir('msiextract-');

@@ -67,7 +67,7 @@ test('the reader lists the same tables, streams and rows as msiinfo', (t) => {
   const bytes = buildApplicationPackage(smallInput());
   const database = openMsiDatabase(bytes, 'small.msi');
   withTempFile(bytes, 'small.msi', (path) => {
-    t.deepEqual(msiinfoTables(path).filter((n) => !n.startsWith('_')).sort(), [...database.tableNames].sort());
+    t.deepEqual(msiinfoTables(path).filter((n) => n !== '_SummaryInformation' && n !== '_ForceCodepage').sort(), [...database.tableNames].sort());
     t.deepEqual(msiinfoStreams(path).sort(), database.streams.filter((s) => !s.isTable).map((s) => s.name).sort());
     for (const table of ['_Columns', '_Tables']) {
       const theirs = msiinfoExport(path, table).rows.map((row) => row.join('\t')).sort();
