@@ -8,7 +8,7 @@ import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/bi
 import type { Clock } from '../../ports/clock.js';
 import { writeAssembly } from '../../formats/dotnet/assembly-writer.js';
 import { gacPath } from '../dotnet/gac-path.js';
-import { buildApplicationPackage, packagedResourceProperties, type PackageResource } from '../../formats/msi/application-package.js';
+import { bizTalkResourceProperties, buildApplicationPackage, parseAdfTime, type PackageResource } from '../../formats/msi/application-package.js';
 import { maskBindingPasswords } from '../../formats/bindings/binding-secrets.js';
 import { parseXml } from '../../formats/bindings/parse-xml.js';
 import { parseGroupState, type ApplicationState, type AssemblyContentSpec, type FileContentSpec, type GroupState, type SimulatedFault } from './group-state.js';
@@ -40,6 +40,21 @@ export function fileBytes(file: FileContentSpec): Uint8Array {
   return new Uint8Array();
 }
 
+
+/**
+ * When the simulated group's resources were added: their file times in the package and the ADF's CreationTime,
+ * LastAccessTime and LastWriteTime. A resource imported from an MSI keeps the times its ADF carried.
+ */
+export const SIMULATED_RESOURCE_TIME = new Date(Date.UTC(2026, 0, 5, 9, 30, 0));
+
+function resourceTime(resource: { properties: Record<string, string> }): Date {
+  return parseAdfTime(resource.properties['LastWriteTime']) ?? SIMULATED_RESOURCE_TIME;
+}
+
+/** The generated bindings ExportApp adds as a resource: their properties as ListApp and the ADF show them. */
+function generatedBindingProperties(application: string): Record<string, string> {
+  return bizTalkResourceProperties({ type: ResourceType.BizTalkBinding, luid: `Application/${application}`, properties: { TargetEnvironment: '' }, files: [{ name: 'BindingInfo.xml' }] }, SIMULATED_RESOURCE_TIME);
+}
 
 /**
  * A BizTalk group in memory, behaving as BTSTask and ExplorerOM describe it. It serves the in-process adapter and
@@ -148,16 +163,17 @@ export class SimulatedGroup implements BizTalkGroup {
   async listResources(application: string): Promise<ResourceInfo[]> {
     await this.applyFaults('ListApp', application);
     const app = this.application(application);
+    // Properties as BizTalk keeps them: the type's full set (the same the ADF of an export carries).
     const listed: ResourceInfo[] = app.resources.map((resource) => ({
       type: resource.type,
       luid: resource.luid,
-      // As the package records them (FullName of a binding file, install options): an ImportApp of the MSI gives the
-      // resource exactly these, so a restored application lists the same as the original.
-      properties: packagedResourceProperties({ type: resource.type, luid: resource.luid, properties: resource.properties, files: resource.files.map((file) => ({ name: file.name, bytes: new Uint8Array() })) }),
+      // As the package records them: an ImportApp of the MSI gives the resource exactly these, so a restored
+      // application lists the same as the original.
+      properties: bizTalkResourceProperties(resource, resourceTime(resource)),
       sha256: resource.files.reduce((hash, file) => hash.update(fileBytes(file)), createHash('sha256')).digest('hex'),
     }));
     // ListApp lists the bindings ExportApp generates as a resource of their own, as real BizTalk does.
-    if (app.bindings !== undefined) listed.push({ type: ResourceType.BizTalkBinding, luid: `Application/${app.name}`, properties: {} });
+    if (app.bindings !== undefined) listed.push({ type: ResourceType.BizTalkBinding, luid: `Application/${app.name}`, properties: generatedBindingProperties(app.name) });
     return listed;
   }
 
@@ -183,15 +199,15 @@ export class SimulatedGroup implements BizTalkGroup {
       luid: resource.luid,
       properties: { ...resource.properties },
       // The package builder names each folder as BizTalk does (assembly hash, `-<vdir>`, `Application-<app>`).
-      files: resource.files.map((file) => ({ name: file.name, bytes: fileBytes(file) })),
+      files: resource.files.map((file) => ({ name: file.name, bytes: fileBytes(file), modified: resourceTime(resource) })),
     }));
     const includeBindings = wanted === undefined || wanted.has(`${ResourceType.BizTalkBinding}|Application/${app.name}`.toLowerCase());
     if (includeBindings && app.bindings !== undefined) {
       const binding = { type: ResourceType.BizTalkBinding, luid: `Application/${app.name}` };
       packageResources.push({
         ...binding,
-        properties: { TargetEnvironment: '' },
-        files: [{ name: 'BindingInfo.xml', bytes: new TextEncoder().encode(this.exportedBindings(app.name)) }],
+        properties: generatedBindingProperties(app.name),
+        files: [{ name: 'BindingInfo.xml', bytes: new TextEncoder().encode(this.exportedBindings(app.name)), modified: SIMULATED_RESOURCE_TIME }],
       });
     }
     const clock = this.options.clock ?? { now: () => new Date() };

@@ -262,8 +262,25 @@ function adfTime(date: Date): string {
   return date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * A resource's properties as BizTalk records them in the ADF (shared/REAL-MSI.md), without the packaging-only
+ * ShortCabinetName: the type's defaults, then the caller's values (which win), in BizTalk's order.
+ */
+export function bizTalkResourceProperties(resource: Pick<PackageResource, 'type' | 'luid' | 'properties'> & { files: { name: string }[] }, modified: Date): Record<string, string> {
+  return resourceProperties(resource, resourceKind(resource.type), undefined, modified);
+}
+
+/** Parses an ADF time (`yyyy-MM-dd HH:mm:ssZ`); undefined when it is not one. */
+export function parseAdfTime(text: string | undefined): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})Z$/.exec(text ?? '');
+  if (match === null) return undefined;
+  const [, y, mo, d, h, mi, se] = match.map(Number) as [number, number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
 /** ADF properties per resource type, as BizTalk writes them (shared/REAL-MSI.md); the caller's values win. */
-function resourceProperties(resource: PackageResource, kind: string, cabinet: string, modified: Date): Record<string, string> {
+function resourceProperties(resource: Pick<PackageResource, 'type' | 'luid' | 'properties'> & { files: { name: string }[] }, kind: string, cabinet: string | undefined, modified: Date): Record<string, string> {
   const first = resource.files[0]?.name ?? '';
   const leaf = first.slice(first.lastIndexOf('\\') + 1);
   const location: [string, string][] = [
@@ -300,7 +317,7 @@ function resourceProperties(resource: PackageResource, kind: string, cabinet: st
     // Policies, BAM definitions and certificates go to the rule store, the BAM database and the certificate store: no file location.
     defaults.push(...location);
   }
-  defaults.push(['ShortCabinetName', cabinet]);
+  if (cabinet !== undefined) defaults.push(['ShortCabinetName', cabinet]);
   const out: Record<string, string> = {};
   const put = (name: string, value: string): void => {
     Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
@@ -309,6 +326,7 @@ function resourceProperties(resource: PackageResource, kind: string, cabinet: st
   for (const [name, value] of Object.entries(resource.properties)) {
     // A .NET assembly resource has no FullName property in BizTalk's ADF: its LUID is the full name.
     if (kind === 'Assembly' && name === 'FullName') continue;
+    if (cabinet === undefined && name === 'ShortCabinetName') continue;
     if (!Object.hasOwn(out, name)) put(name, value);
   }
   return out;
