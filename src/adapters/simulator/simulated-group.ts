@@ -163,7 +163,6 @@ export class SimulatedGroup implements BizTalkGroup {
   async listResources(application: string): Promise<ResourceInfo[]> {
     await this.applyFaults('ListApp', application);
     const app = this.application(application);
-    // Properties as BizTalk keeps them: the type's full set (the same the ADF of an export carries).
     const listed: ResourceInfo[] = app.resources.map((resource) => ({
       type: resource.type,
       luid: resource.luid,
