@@ -9,6 +9,7 @@ import { readCabinet } from '../../../src/formats/cab/cab-reader.js';
 import { buildMsiDatabase, type ColumnDefinition, type TableDefinition } from '../../../src/formats/msi/msi-writer.js';
 import { openMsiDatabase, type MsiValue } from '../../../src/formats/msi/msi-reader.js';
 import { readApplicationPackage } from '../../../src/formats/msi/application-package.js';
+import { inspectFile } from '../../../src/usecases/inspect-file.js';
 import { assertRealMsiShape, simulatorMsiChecks } from '../../support/check-simulator-msis.js';
 import { realMsiDeviations } from '../../support/real-msi-shape.js';
 import { cabextract, makeTempDir, msiextract, msiinfoSuminfo, msiinfoTables } from '../../support/msi-oracle.js';
@@ -180,4 +181,29 @@ test('the suite-wide hook checks every simulator MSI and refuses a deviating one
   const original = sampleGroup().buildPackage('Contoso.Orders');
   t.notThrows(() => assertRealMsiShape(original, 'ok.msi'));
   t.throws(() => assertRealMsiShape(rewrite(original, { codepage: 1252 }), 'bad.msi'), { message: /codepage/ });
+});
+
+test('inspect of every sample MSI agrees with the structural reading: application, revision, product code, resources, references', (t) => {
+  const group = sampleGroup();
+  for (const app of sampleApplications(group)) {
+    const bytes = group.buildPackage(app);
+    const db = openMsiDatabase(bytes, app);
+    const property = new Map(db.readRecords('Property').map((r) => [r['Property'], r['Value']]));
+    const inspected = inspectFile(bytes, `${app}.msi`);
+    if (inspected.kind !== 'msi') {
+      t.fail(`${app}: inspect did not read an MSI`);
+      continue;
+    }
+    const pkg = readApplicationPackage(bytes, app);
+    t.is(inspected.application, app);
+    t.is(inspected.author, db.summary.author ?? '');
+    t.is(inspected.revision, db.summary.revision ?? '');
+    t.is(inspected.productCode, String(property.get('ProductCode')));
+    t.is(inspected.productVersion, '1.0.0.0');
+    t.deepEqual(inspected.references, pkg.adf.references);
+    t.deepEqual(
+      inspected.resources.map((r) => [r.type, r.luid, r.cabinet, r.files.map((f) => f.path)]),
+      pkg.resources.map((r) => [r.type, r.luid, r.cabinet, r.files.map((f) => f.path)]),
+    );
+  }
 });
