@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fingerprintApplication } from '../core/app-snapshot.js';
@@ -11,7 +11,8 @@ import { secretLocationKey, secretsForApplication, type SecretEntry } from '../c
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { injectSecrets } from '../formats/bindings/binding-secrets.js';
 import { injectFileSecrets } from '../formats/bindings/redact-secrets.js';
-import { buildApplicationPackage, readApplicationPackage } from '../formats/msi/application-package.js';
+import { readApplicationPackage } from '../formats/msi/application-package.js';
+import { patchPackageFiles, type PackageFileChange } from '../formats/msi/package-patch.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { decodeText } from '../formats/bindings/parse-xml.js';
 import type { BizTalkRestoreTarget } from '../ports/biztalk-restore.js';
@@ -303,7 +304,7 @@ async function executeApplication(app: RestoreApplicationPlan, index: number, ta
           if (step.secrets !== undefined && step.secrets.length > 0) {
             const wanted = new Map([...secrets].filter(([key]) => step.secrets?.some((s) => secretLocationKey(s) === key)));
             // The values exist only in this staging copy (owner-only temp folder, removed at the end) until ImportApp has read it.
-            await fs.writeFile(msiPath, injectPackageSecrets(new Uint8Array(await fs.readFile(msiPath)), step.package.name, wanted, app.targetName));
+            await fs.writeFile(msiPath, injectPackageSecrets(new Uint8Array(await fs.readFile(msiPath)), step.package.name, wanted));
           }
           const outcome = await target.importApplication(step.application, msiPath, { overwrite: step.overwrite, ...(step.environment === undefined ? {} : { environment: step.environment }) });
           result.warnings.push(...outcome.warnings);
@@ -337,7 +338,7 @@ async function executeApplication(app: RestoreApplicationPlan, index: number, ta
           await store.copyObjectTo(step.package.sha256, msiPath);
           if (step.secrets !== undefined && step.secrets.length > 0) {
             const wanted = new Map([...secrets].filter(([key]) => step.secrets?.some((s) => secretLocationKey(s) === key)));
-            await fs.writeFile(msiPath, injectPackageSecrets(new Uint8Array(await fs.readFile(msiPath)), step.package.name, wanted, app.targetName));
+            await fs.writeFile(msiPath, injectPackageSecrets(new Uint8Array(await fs.readFile(msiPath)), step.package.name, wanted));
           }
           const logDir = options.logDir ?? staging;
           await fs.mkdir(logDir, { recursive: true });
@@ -365,32 +366,23 @@ async function executeApplication(app: RestoreApplicationPlan, index: number, ta
   return result;
 }
 
-/** Puts secrets back into the files of an MSI whose clear secrets the export masked (config files, added binding files). */
-function injectPackageSecrets(bytes: Uint8Array, source: string, secrets: ReadonlyMap<string, string>, application: string): Uint8Array {
+/**
+ * Puts secrets back into the files of an MSI whose clear secrets the export masked (config files, added binding files).
+ * Patches the package as the export did (only those files' cabinets, their File.FileSize and a new PackageCode), so the
+ * copy msiexec installs keeps BizTalk's custom actions and every other table.
+ */
+export function injectPackageSecrets(bytes: Uint8Array, source: string, secrets: ReadonlyMap<string, string>): Uint8Array {
   const pkg = readApplicationPackage(bytes, source);
-  let changed = false;
-  const resources = pkg.resources.map((resource) => ({
-    type: resource.type,
-    luid: resource.luid,
-    properties: resource.properties,
-    files: resource.files.map((file) => {
-      if (file.path.toLowerCase().endsWith('.dll')) return { name: file.path, bytes: file.bytes };
+  const changes: PackageFileChange[] = [];
+  for (const resource of pkg.resources) {
+    for (const file of resource.files) {
+      if (file.path.toLowerCase().endsWith('.dll')) continue;
       const injected = injectFileSecrets(file.bytes, file.path, secrets);
-      if (injected.bytes !== file.bytes) changed = true;
-      return { name: file.path, bytes: injected.bytes };
-    }),
-  }));
-  if (!changed) return bytes;
-  return buildApplicationPackage({
-    application,
-    description: pkg.adf.properties['ApplicationDescription'] ?? '',
-    author: pkg.summary.author,
-    revision: pkg.summary.revision,
-    productCode: pkg.properties['ProductCode'] ?? pkg.summary.revision,
-    createdAt: pkg.summary.created ?? new Date(0),
-    references: pkg.adf.references.filter((r) => r !== 'BizTalk.System'),
-    resources,
-  });
+      if (injected.bytes !== file.bytes) changes.push({ cabinet: resource.cabinet, path: file.path, bytes: injected.bytes });
+    }
+  }
+  if (changes.length === 0) return bytes;
+  return patchPackageFiles(bytes, changes, `{${randomUUID().toUpperCase()}}`, source).bytes;
 }
 
 /** No secret value may ride out on an error a back end produced (BTSTask could echo a line of the bindings). */

@@ -6,6 +6,8 @@ import { readCabinet } from '../../src/formats/cab/cab-reader.js';
 import { readApplicationPackage } from '../../src/formats/msi/application-package.js';
 import { openMsiDatabase, readEmbeddedCabinet } from '../../src/formats/msi/msi-reader.js';
 import { redactPackage } from '../../src/usecases/export-artifacts.js';
+import { injectPackageSecrets } from '../../src/usecases/restore-backup.js';
+import { secretKey } from '../../src/formats/bindings/binding-secrets.js';
 import { silentReporter, type Reporter } from '../../src/usecases/reporter.js';
 import { buildBindingInfo } from '../../src/adapters/simulator/binding-builder.js';
 import { makeTempDir, msiinfoTables } from '../support/msi-oracle.js';
@@ -89,6 +91,35 @@ test('export redaction leaves an MSI without clear-text secrets untouched', asyn
     await redactPackage('Clean', 'Clean.msi', readApplicationPackage(built.bytes, 'Clean.msi'), msiPath, redactions, silentReporter);
     t.deepEqual(redactions, []);
     t.true(Buffer.from(readFileSync(msiPath)).equals(Buffer.from(built.bytes)));
+  } finally {
+    dir.remove();
+  }
+});
+
+test('install mode puts the secrets back the same way: the staged MSI keeps every table, and the file is byte for byte the original', async (t) => {
+  const dir = makeTempDir('install-inject-');
+  try {
+    const config = `<configuration>\r\n  <add name="db" connectionString="Server=s;Password=${CANARY};" />\r\n</configuration>\r\n`;
+    const built = buildRealShapedMsi(dir.path, 'Contoso.Orders', [
+      { type: 'System.BizTalk:BizTalkAssembly', luid: 'Orders, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35', folder: '0123456789abcdef0123456789abcdef', files: [{ name: 'Orders.dll', bytes: sampleData('x86', 30_000, 2) }] },
+      { type: 'System.BizTalk:File', luid: 'app.config', folder: 'app.config', files: [{ name: 'app.config', bytes: enc(config) }] },
+    ]);
+    const msiPath = join(dir.path, 'export.msi');
+    writeFileSync(msiPath, built.bytes);
+    const redactions: ManifestRedaction[] = [];
+    await redactPackage('Contoso.Orders', 'Contoso.Orders.msi', readApplicationPackage(built.bytes, 'Contoso.Orders.msi'), msiPath, redactions, silentReporter);
+    const masked = new Uint8Array(readFileSync(msiPath));
+    const secrets = new Map(redactions.map((r) => [secretKey(r.location!), CANARY]));
+    const staged = injectPackageSecrets(masked, 'Contoso.Orders.msi', secrets);
+    const stagedPath = join(dir.path, 'staged.msi');
+    writeFileSync(stagedPath, staged);
+    t.deepEqual(msiinfoTables(stagedPath), msiinfoTables(join(dir.path, 'package.msi')));
+    const before = openMsiDatabase(built.bytes, 'before');
+    const now = openMsiDatabase(staged, 'staged');
+    for (const table of before.tableNames) if (table !== 'File') t.deepEqual(now.readTable(table), before.readTable(table), table);
+    const file = readApplicationPackage(staged, 'staged').resources[1]!.files[0]!;
+    t.is(new TextDecoder().decode(file.bytes), config);
+    t.not(now.summary.revision, openMsiDatabase(masked, 'masked').summary.revision);
   } finally {
     dir.remove();
   }
