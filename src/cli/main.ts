@@ -22,6 +22,7 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
     .usage('$0 <command> [options]\n\nBack up and restore BizTalk Server applications: MSIs, bindings and the DLLs they need.')
     .option('json', { type: 'boolean', describe: 'Write NDJSON: results and summary on stdout; progress, logs, errors on stderr' })
     .option('verbose', { type: 'boolean', describe: 'Say more' })
+    .option('stdin-channel', { choices: ['stop', 'input-then-stop'] as const, hidden: true, describe: 'Standard input is the stop channel (the PowerShell module): a `stop` line or its end stops the run like Ctrl-C' })
     .config('request', 'A JSON file of options (camelCase keys), as the PowerShell module passes them')
     .demandCommand(1, 'Name a command: inventory, export, list, show, ...')
     .strict()
@@ -33,7 +34,9 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
       throw error ?? new BtsBackupError('E_USAGE', message ?? 'Invalid command line.', { hint: 'Run `btsbackup --help` for the commands and their options.' });
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
-  const interruption = new Interruption((signal) => out.log('warning', `${signal} received: stopping after the current step (press Ctrl-C again to stop at once).`));
+  const interruption = new Interruption((reason) =>
+    out.log('warning', reason.startsWith('SIG') ? `${reason} received: stopping after the current step (press Ctrl-C again to stop at once).` : `Stop requested (${reason}): stopping after the current step; the store lock is released and nothing is committed.`),
+  );
   for (const command of commands) {
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {
       commandName = command.command.split(' ')[0] ?? command.command;
@@ -46,6 +49,11 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
         closing.check();
         interruption.check();
       };
+      const channel = args['stdinChannel'];
+      if (channel === 'stop' || channel === 'input-then-stop') {
+        const input = interruption.watch(process.stdin, channel);
+        if (input !== undefined) out.input = input;
+      }
       exitCode = await command.run(args, out);
     });
   }

@@ -27,6 +27,9 @@ export class Output implements Reporter {
   /** Called at every progress report: throws to stop the command between applications (Ctrl-C). */
   checkpoint: () => void = () => undefined;
 
+  /** The command's input when standard input is the stop channel (`--stdin-channel input-then-stop`). */
+  input: NodeJS.ReadableStream | undefined;
+
   constructor(options: { json: boolean; verbose: boolean }, streams: OutputStreams) {
     this.json = options.json;
     this.verbose = options.verbose;

@@ -192,6 +192,7 @@ export async function storeExtras(paths: readonly string[], store: BackupStore, 
       for (const child of (await fs.readdir(file)).sort()) await visit(path.join(file, child));
       return;
     }
+    reporter.checkpoint?.();
     const put = await store.putFile(file);
     extras.push({ kind: 'extra', name: path.basename(file), sha256: put.sha256, size: put.size, sourcePath: path.resolve(file) });
     reporter.log('verbose', `Stored extra file ${file}`);

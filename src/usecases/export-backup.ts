@@ -184,6 +184,8 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
       failures,
       redactions,
     };
+    // The last moment a stop can still mean "nothing committed", whatever phase it arrived in.
+    reporter.checkpoint?.();
     await store.commitSet(setId, new TextEncoder().encode(serializeManifest(manifest)), activeLock);
     return { plan, manifest, committed: true, statuses, repairedObjects: repairs.length, exitCode: failures.length > 0 ? 3 : 0 };
   } finally {

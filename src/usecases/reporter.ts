@@ -4,6 +4,8 @@ export interface Reporter {
   completed(activity: string): void;
   log(level: 'verbose' | 'info' | 'warning', message: string): void;
   result(kind: string, value: Record<string, unknown>): void;
+  /** Throws (E_INTERRUPTED) when the run was asked to stop; called between steps and just before a commit. */
+  checkpoint?(): void;
 }
 
 export const silentReporter: Reporter = {

@@ -158,5 +158,6 @@ export const secretsCommand: CliCommand = {
         ...(a['missing'] === true ? { missing: true } : {}),
       },
       o,
+      o.input,
     ),
 };
