@@ -7,6 +7,8 @@ $script:CoreScript = [System.IO.Path]::Combine($PSScriptRoot, 'dist', 'src', 'cl
 $script:NodeInfo = $null
 $script:GroupDefault = $null
 $script:LastSummary = $null
+# Seconds a stopped run is given to release the store lock and clean up before node is killed.
+$script:StopTimeoutSeconds = 30
 
 foreach ($folder in 'Private', 'Public') {
     $folderPath = [System.IO.Path]::Combine($PSScriptRoot, 'ps', $folder)

@@ -11,8 +11,11 @@ function Invoke-BtsCore {
     error -> ErrorRecord 'BizTalkBackup.<code>' with category, target and hint, written through the calling
     cmdlet (non-terminating) or, with -EnableException, thrown once the run is over;
     summary -> remembered; node exiting without one is the terminating error E_OUTPUT_TRUNCATED.
-    -InputText goes to node's standard input (UTF-8, then closed): the way secret values reach the core, never
-    through the request file, the command line or -Verbose. Without it node's standard input is left as it was.
+    node's standard input is the stop channel: when the pipeline is stopped (Ctrl-C, Select-Object -First,
+    Stop-Job, a runbook's timeout), the bridge writes a stop line and closes it, the core stops as on its first
+    Ctrl-C (store lock released, nothing committed, staging removed), and only if it has not exited after
+    $script:StopTimeoutSeconds is it killed. -InputText goes first, as one base64 line: the way secret values reach
+    the core, never through the request file, the command line or -Verbose.
     #>
     [CmdletBinding()]
     param(
@@ -40,7 +43,7 @@ function Invoke-BtsCore {
         # the previous values are put back when node is done.
         [hashtable]$Environment = @{},
 
-        # Text written to node's standard input, then closed (secret values: never on disk, never in argv).
+        # Text written first on node's standard input (secret values: never on disk, never in argv).
         [string]$InputText
     )
 
@@ -73,20 +76,14 @@ function Invoke-BtsCore {
     if ($Request.ContainsKey('store')) { $defaultTarget = $Request['store'] }
     elseif ($Request.ContainsKey('path')) { $defaultTarget = $Request['path'] }
 
-    # Native stderr arrives as ErrorRecords through 2>&1; they must not stop the loop whatever the caller's preference.
-    $ErrorActionPreference = 'Continue'
-    $PSNativeCommandUseErrorActionPreference = $false
     $exitCode = $null
-    $savedEnvironment = @{}
+    $process = $null
+    $reads = @($null, $null)
+    $readers = @($null, $null)
     try {
         [System.IO.File]::WriteAllText($requestFile, $json, (New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false))
-        foreach ($name in $Environment.Keys) {
-            $savedEnvironment[$name] = [System.Environment]::GetEnvironmentVariable($name)
-            [System.Environment]::SetEnvironmentVariable($name, [string]$Environment[$name])
-        }
         $handleLine = {
-            $fromStderr = $_ -is [System.Management.Automation.ErrorRecord]
-            if ($fromStderr) { $line = $_.Exception.Message } else { $line = [string]$_ }
+            param([string]$line, [bool]$fromStderr)
             if (-not $line) { return }
             $state.Lines++
             $message = $null
@@ -133,8 +130,10 @@ function Invoke-BtsCore {
                     }
                 }
                 'log' {
-                    if ([string]$message.level -eq 'warning') { Write-Warning ([string]$message.message) }
-                    else { Write-Verbose ([string]$message.message) }
+                    $logText = [string]$message.message
+                    if ($message.PSObject.Properties['psMessage'] -and $message.psMessage) { $logText = [string]$message.psMessage }
+                    if ([string]$message.level -eq 'warning') { Write-Warning $logText }
+                    else { Write-Verbose $logText }
                 }
                 'error' {
                     $target = $defaultTarget
@@ -146,10 +145,14 @@ function Invoke-BtsCore {
                         Target   = $target
                     }
                     if (-not $errorParams.Code) { $errorParams.Code = 'E_INTERNAL' }
-                    if ($message.PSObject.Properties['hint'] -and $message.hint) { $errorParams.Hint = [string]$message.hint }
+                    # The hint in the caller's language: cmdlets and parameters rather than the CLI's commands and flags.
+                    if ($message.PSObject.Properties['psHint'] -and $message.psHint) { $errorParams.Hint = [string]$message.psHint }
+                    elseif ($message.PSObject.Properties['hint'] -and $message.hint) { $errorParams.Hint = [string]$message.hint }
                     if ($message.PSObject.Properties['details'] -and $null -ne $message.details) { $errorParams.Details = $message.details }
                     $record = New-BtsErrorRecord @errorParams
                     [void]$state.Errors.Add($record)
+                    # Through the caller, so that its effective preference decides (-ErrorAction, $ErrorActionPreference,
+                    # $PSDefaultParameterValues): under 'Stop' this throws, and the finally below stops the core cleanly.
                     if (-not $EnableException) { $Caller.WriteError($record) }
                 }
                 'summary' {
@@ -160,25 +163,105 @@ function Invoke-BtsCore {
                 }
             }
         }
+
+        # node runs as a child process with all three streams redirected (not through &, which kills node outright when
+        # the pipeline stops): standard input stays open as the stop channel (after the input line, when there is one),
+        # so that a stop reaches the core the same way on Windows and Linux, and a dead PowerShell closes it too.
+        $channel = 'stop'
+        if ($hasInput) { $channel = 'input-then-stop' }
+        $startInfo = New-Object -TypeName System.Diagnostics.ProcessStartInfo
+        $startInfo.FileName = $node
+        $startInfo.Arguments = ConvertTo-BtsArgumentString -Argument (@($coreScript, $Command) + @($Argument) + @('--request', $requestFile, '--json', '--stdin-channel', $channel))
+        $startInfo.UseShellExecute = $false
+        $startInfo.CreateNoWindow = $true
+        $startInfo.RedirectStandardInput = $true
+        $startInfo.RedirectStandardOutput = $true
+        $startInfo.RedirectStandardError = $true
+        $startInfo.StandardOutputEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
+        $startInfo.StandardErrorEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
+        # Environment variables for node only (a secret's passphrase): the caller's environment is never changed.
+        foreach ($name in $Environment.Keys) {
+            if ($null -eq $Environment[$name]) { [void]$startInfo.EnvironmentVariables.Remove($name) }
+            else { $startInfo.EnvironmentVariables[$name] = [string]$Environment[$name] }
+        }
+        $process = [System.Diagnostics.Process]::Start($startInfo)
         if ($hasInput) {
-            # Windows PowerShell 5.1 pipes text to native commands as ASCII by default; the core reads UTF-8.
-            $OutputEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
-            $InputText | & $node $coreScript $Command @Argument '--request' $requestFile '--json' 2>&1 | ForEach-Object -Process $handleLine
+            # One line of base64 (UTF-8 text): ASCII whatever the console's code page, and never in argv or a file.
+            $process.StandardInput.WriteLine([System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($InputText)))
+            $process.StandardInput.Flush()
         }
-        else {
-            & $node $coreScript $Command @Argument '--request' $requestFile '--json' 2>&1 | ForEach-Object -Process $handleLine
+
+        # Both streams are read at once (one pending line each), so that neither pipe fills and blocks node; each line
+        # is handled here, in the pipeline's thread, as it arrives. The short waits let a stop of the pipeline through.
+        $readers = @($process.StandardError, $process.StandardOutput)
+        $reads = @($readers[0].ReadLineAsync(), $readers[1].ReadLineAsync())
+        while ($null -ne $reads[0] -or $null -ne $reads[1]) {
+            $ready = -1
+            if ($null -ne $reads[0] -and $reads[0].IsCompleted) { $ready = 0 }
+            elseif ($null -ne $reads[1] -and $reads[1].IsCompleted) { $ready = 1 }
+            if ($ready -lt 0) {
+                $pending = New-Object -TypeName 'System.Collections.Generic.List[System.Threading.Tasks.Task]'
+                foreach ($read in $reads) { if ($null -ne $read) { $pending.Add($read) } }
+                [void][System.Threading.Tasks.Task]::WaitAny($pending.ToArray(), 250)
+                continue
+            }
+            $line = $reads[$ready].Result
+            if ($null -eq $line) {
+                $reads[$ready] = $null
+                continue
+            }
+            $reads[$ready] = $readers[$ready].ReadLineAsync()
+            & $handleLine $line ($ready -eq 0)
         }
-        $exitCode = $LASTEXITCODE
+        $process.WaitForExit()
+        $exitCode = $process.ExitCode
     }
     finally {
-        foreach ($name in $savedEnvironment.Keys) {
-            [System.Environment]::SetEnvironmentVariable($name, $savedEnvironment[$name])
+        if ($null -ne $process) {
+            if (-not $process.HasExited) {
+                # The run was stopped from this side (Ctrl-C, Select-Object -First, Stop-Job, a runbook's timeout, an
+                # error under -ErrorAction Stop): ask the core to stop as its first Ctrl-C does (it releases the store
+                # lock, commits nothing, removes its staging), wait a bounded time for that, and only then kill it.
+                # No cmdlet runs here (a stopping pipeline refuses them): .NET calls only.
+                try {
+                    $process.StandardInput.WriteLine('stop')
+                    $process.StandardInput.Close()
+                }
+                catch { $null = $_ }
+                $deadline = [System.DateTime]::UtcNow.AddSeconds([double]$script:StopTimeoutSeconds)
+                while (-not $process.HasExited -and [System.DateTime]::UtcNow -lt $deadline) {
+                    # Keep reading what the core writes meanwhile, so that a full pipe never holds it up.
+                    for ($index = 0; $index -lt 2; $index++) {
+                        try {
+                            while ($null -ne $reads[$index] -and $reads[$index].IsCompleted) {
+                                if ($null -eq $reads[$index].Result) { $reads[$index] = $null }
+                                else { $reads[$index] = $readers[$index].ReadLineAsync() }
+                            }
+                        }
+                        catch { $reads[$index] = $null }
+                    }
+                    [void]$process.WaitForExit(100)
+                }
+                if (-not $process.HasExited) {
+                    try {
+                        # .NET Core kills the whole tree (BTSTask, msiexec); .NET Framework only node itself.
+                        if ($null -ne $process.GetType().GetMethod('Kill', [type[]]@([bool]))) { $process.Kill($true) }
+                        else { $process.Kill() }
+                        [void]$process.WaitForExit(5000)
+                    }
+                    catch { $null = $_ }
+                }
+            }
+            try { $process.StandardInput.Close() } catch { $null = $_ }
+            $process.Dispose()
         }
-        foreach ($activity in @($state.Open.Keys)) {
-            Write-Progress -Id $state.Open[$activity] -Activity $activity -Completed
+        try { [System.IO.File]::Delete($requestFile) } catch { $null = $_ }
+        try {
+            foreach ($activity in @($state.Open.Keys)) {
+                Write-Progress -Id $state.Open[$activity] -Activity $activity -Completed
+            }
         }
-        # -WhatIf:$false: the request file is ours, and a -WhatIf run must still remove it (and not say it would).
-        Remove-Item -LiteralPath $requestFile -Force -WhatIf:$false -Confirm:$false -ErrorAction SilentlyContinue
+        catch { $null = $_ }
     }
 
     if ($null -eq $state.Summary) {

@@ -261,7 +261,7 @@ function Import-BtsAppBackup {
             elseif ($request['server']) { $group = '{0}/{1}' -f $request['server'], $request['database'] }
             $verb = $Mode
             if ($Drill) { $verb = 'Drill-restore' }
-            if ($PSCmdlet.ShouldProcess($group, ('{0} {1} from {2} in {3}' -f $verb, $what, $setName, $target.Store))) {
+            if (Test-BtsShouldProcess -Caller $PSCmdlet -Target $group -Action ('{0} {1} from {2} in {3}' -f $verb, $what, $setName, $target.Store)) {
                 Invoke-BtsCore -Command 'import' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $target.Store } -Environment $childEnvironment
             }
         }

@@ -118,7 +118,7 @@ function Remove-BtsAppBackup {
         return
     }
     if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
-    if ($PSCmdlet.ShouldProcess($store, ('Remove the backup sets outside the policy {0}' -f ($policy -join ', ')))) {
+    if (Test-BtsShouldProcess -Caller $PSCmdlet -Target $store -Action ('Remove the backup sets outside the policy {0}' -f ($policy -join ', '))) {
         Invoke-BtsCore -Command 'prune' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store }
     }
 }

@@ -1,4 +1,4 @@
-import { BtsBackupError, fromSystemError, isBtsBackupError } from '../errors/index.js';
+import { BtsBackupError, fromSystemError, hints, isBtsBackupError } from '../errors/index.js';
 import type { Reporter } from '../usecases/reporter.js';
 
 /** Escapes every non-ASCII character so Windows PowerShell 5.1 reads each line whatever its console encoding. */
@@ -61,9 +61,9 @@ export class Output implements Reporter {
     }
   }
 
-  log(level: 'verbose' | 'info' | 'warning', message: string): void {
+  log(level: 'verbose' | 'info' | 'warning', message: string, psMessage?: string): void {
     if (this.json) {
-      this.streams.stderr.write(`${asciiJson({ type: 'log', level, message })}\n`);
+      this.streams.stderr.write(`${asciiJson({ type: 'log', level, message, ...(psMessage === undefined ? {} : { psMessage }) })}\n`);
       return;
     }
     if (level === 'verbose' && !this.verbose) return;
@@ -114,7 +114,7 @@ export function toTyped(error: unknown): BtsBackupError {
   const system = fromSystemError(error);
   if (system !== undefined) return system;
   const message = error instanceof Error ? error.message : String(error);
-  return new BtsBackupError('E_INTERNAL', `Unexpected error: ${message}`, { cause: error, hint: 'This is a bug in BizTalkBackup; run again with --verbose and report the output.' });
+  return new BtsBackupError('E_INTERNAL', `Unexpected error: ${message}`, { cause: error, hint: hints.bug });
 }
 
 /** A plain-text table: columns sized to content, no colours (it goes to logs too). */

@@ -1,4 +1,4 @@
-import { BtsBackupError, type ErrorCode } from '../errors/index.js';
+import { BtsBackupError, hints, type ErrorCode, type Hint } from '../errors/index.js';
 import { parseAssemblyName } from './assembly-name.js';
 import { emptyBindingsSummary, type BindingsSummary } from './bindings-summary.js';
 import { filterNames, unmatchedLiterals } from './filter-names.js';
@@ -37,7 +37,7 @@ export interface RestoreProblem {
   code: ErrorCode;
   message: string;
   target: string;
-  hint?: string;
+  hint?: string | Hint;
   details?: Record<string, unknown>;
 }
 
@@ -139,7 +139,7 @@ export function planRestore(backupSet: Manifest, target: TargetInventory, option
   if (missing.length > 0) {
     throw new BtsBackupError('E_APP_NOT_FOUND', `Backup set ${backupSet.setId} holds no application named ${missing.map((m) => `"${m}"`).join(', ')}.`, {
       target: missing[0],
-      hint: 'List what the set holds with `btsbackup show <set>`; use wildcards (Contoso*) to match several.',
+      hint: hints.showSet,
     });
   }
   const byName = new Map(candidates.map((a) => [lower(a.name), a] as const));
@@ -184,7 +184,7 @@ export function planRestore(backupSet: Manifest, target: TargetInventory, option
         code: 'E_INVALID_NAME',
         message: `Applications "${a}" and "${b}" differ only by case; BizTalk application names are case-insensitive.`,
         target: name,
-        hint: 'Restore one of them with -Name, then rename it in the BizTalk Administration console before restoring the other.',
+        hint: hints.caseCollision,
       });
     }
   }
@@ -240,7 +240,7 @@ export function planRestore(backupSet: Manifest, target: TargetInventory, option
         code: 'E_REFERENCE_MISSING',
         message: `"${app.name}" references "${ref}", which is neither in the target group nor ${inSet === undefined ? `in backup set ${backupSet.setId}` : 'selected for this restore'}.`,
         target: app.name,
-        hint: inSet === undefined ? `Deploy or restore "${ref}" first (from another backup set).` : `Add "${ref}" with -Name, or pass --include-referenced.`,
+        hint: inSet === undefined ? `Deploy or restore "${ref}" first (from another backup set).` : { cli: `Add "${ref}" with --name, or pass --include-referenced.`, ps: `Add "${ref}" with -Name, or pass -IncludeReferenced.` },
         details: { application: app.name, referenced: ref },
       });
     }
@@ -260,7 +260,7 @@ export function planRestore(backupSet: Manifest, target: TargetInventory, option
             code: 'E_CHECKSUM_MISMATCH',
             message: `Object ${object.name} of "${app.name}" is damaged: its content does not match the SHA-256 the manifest recorded.`,
             target: app.name,
-            hint: 'Run verify --read-data on the store; restore this application from another backup set.',
+            hint: hints.verifyReadData,
             details: { object: object.name, expected: object.sha256, actual: check.actualSha256, expectedSize: object.size, actualSize: check.actualSize },
           });
         }
@@ -296,7 +296,7 @@ function planImport(app: ManifestApplication, plan: RestoreApplicationPlan, exis
       code: 'E_TARGET_EXISTS',
       message: `"${plan.targetName}" already exists in the target group and differs from the backup.`,
       target: plan.targetName,
-      hint: 'Pass --overwrite (-Overwrite) to replace its resources, or remove it first.',
+      hint: hints.overwrite,
     });
   }
   if (existing?.isDefault === true) plan.warnings.push(`"${plan.targetName}" is the target's default application; it is named explicitly in every call.`);
@@ -329,7 +329,7 @@ function planInstall(app: ManifestApplication, plan: RestoreApplicationPlan, exi
       code: 'E_APP_NOT_FOUND',
       message: `"${plan.targetName}" is not in the target group; install mode expects the restored databases to know it.`,
       target: plan.targetName,
-      hint: 'Restore the BizTalk databases first, or use --mode import on a fresh group.',
+      hint: hints.installNeedsDatabases,
     });
   }
   if (msi === undefined) {
@@ -496,7 +496,7 @@ function requireSecrets(locations: readonly SecretLocationRef[], app: ManifestAp
         code: 'E_SECRET_MISSING',
         message,
         target: app.name,
-        hint: 'Add it to a secrets file with `btsbackup secrets set` (see `btsbackup secrets list --missing`) and pass --secrets-file; or pass --allow-missing-secrets to import ******.',
+        hint: hints.secretMissing,
         details: { port: location.port, ...(location.location === undefined ? {} : { location: location.location }), field: location.field },
       });
     }

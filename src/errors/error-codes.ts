@@ -69,6 +69,8 @@ export const errorCodes = {
   // codes: real server (ExplorerOM, msiexec, registry, per-application faults)
 
   // codes: PowerShell bridge and module
+  /** A changing cmdlet needs confirming and the session cannot ask (-NonInteractive): -Force or -Confirm:$false. */
+  E_CONFIRMATION_REQUIRED: { category: 'InvalidOperation', exitCode: 2 },
 
   E_INTERNAL: { category: 'NotSpecified', exitCode: 1 },
 } as const satisfies Record<string, { category: string; exitCode: number }>;

@@ -103,6 +103,13 @@ export async function readLatestManifest(store: BackupStore): Promise<Manifest |
 export function recordFailure(application: string, error: unknown, reporter: Reporter): ManifestFailure {
   // Not an application's failure: a bug, or the user stopping the run.
   if (!isBtsBackupError(error) || error.code === 'E_INTERRUPTED') throw error;
-  reporter.log('warning', `${application}: ${error.message}`);
+  if (reporter.error !== undefined) reporter.error(forApplication(application, error));
+  else reporter.log('warning', `${application}: ${error.message}`);
   return { application, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
+}
+
+/** The same error with the application as its target (what PowerShell shows as TargetObject). */
+export function forApplication(application: string, error: BtsBackupError): BtsBackupError {
+  if (error.target === application) return error;
+  return new BtsBackupError(error.code, error.message, { target: application, hint: error.hintForms, cause: error, details: { ...(error.target === undefined ? {} : { about: error.target }), ...error.details } });
 }

@@ -8,7 +8,7 @@ import { SYSTEM_APPLICATION, type ResourceInfo } from '../core/model.js';
 import { planRestore, type ObjectCheck, type RestoreApplicationPlan, type RestoreMode, type RestorePlan, type RestoreProblem, type RestoreStep, type TargetApplication, type TargetInventory } from '../core/plan-restore.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { secretLocationKey, secretsForApplication, type SecretEntry } from '../core/secrets.js';
-import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
+import { BtsBackupError, errorCodes, hints, isBtsBackupError, type ErrorCode } from '../errors/index.js';
 import { injectSecrets } from '../formats/bindings/binding-secrets.js';
 import { injectFileSecrets } from '../formats/bindings/redact-secrets.js';
 import { readApplicationPackage } from '../formats/msi/application-package.js';
@@ -77,11 +77,11 @@ export async function readBackupSet(store: BackupStore, set: string): Promise<Ma
   if (!(await store.exists())) throw new BtsBackupError('E_STORE_MISSING', `There is no BizTalkBackup store at ${store.location}.`, { target: store.location });
   if (set === 'latest' || set === '') {
     const latest = await readLatestManifest(store);
-    if (latest === null) throw new BtsBackupError('E_SET_NOT_FOUND', `The store ${store.location} holds no backup set yet.`, { target: store.location, hint: 'Run export first.' });
+    if (latest === null) throw new BtsBackupError('E_SET_NOT_FOUND', `The store ${store.location} holds no backup set yet.`, { target: store.location, hint: hints.noSetYet });
     return latest;
   }
   const sets = await store.listSets();
-  if (!sets.includes(set)) throw new BtsBackupError('E_SET_NOT_FOUND', `Backup set ${set} is not in ${store.location}.`, { target: set, hint: 'List the sets with `btsbackup list`.' });
+  if (!sets.includes(set)) throw new BtsBackupError('E_SET_NOT_FOUND', `Backup set ${set} is not in ${store.location}.`, { target: set, hint: hints.listSets });
   return parseManifest(await store.readSet(set), `${store.location} set ${set}`);
 }
 
@@ -325,7 +325,7 @@ async function executeApplication(app: RestoreApplicationPlan, index: number, ta
             throw new BtsBackupError('E_SECRET_MISSING', `${injected.missing.length} masked password(s) of "${app.name}" have no secret.`, {
               target: app.name,
               details: { locations: injected.missing },
-              hint: 'Add them with `btsbackup secrets set` and pass --secrets-file.',
+              hint: hints.secretMissing,
             });
           }
           const outcome = await target.importBindings(step.application, injected.xml);
@@ -412,11 +412,32 @@ function problemJson(problem: RestoreProblem): Record<string, unknown> {
 
 function emit(reporter: Reporter, result: RestoreApplicationResult): void {
   for (const warning of result.warnings) reporter.log('warning', `${result.targetName}: ${warning}`);
-  for (const error of result.errors) reporter.log('warning', `${result.targetName}: ${String(error['code'])} ${String(error['message'])}`);
+  if (result.status === 'Failed' && result.errors.length > 0) {
+    // The row says why it failed, not why it was planned ("not in the target group").
+    result.reasons = result.errors.map((e) => `${String(e['code'])}: ${String(e['message'])}`);
+    if (reporter.error !== undefined) reporter.error(applicationError(result));
+    else for (const error of result.errors) reporter.log('warning', `${result.targetName}: ${String(error['code'])} ${String(error['message'])}`);
+  }
   reporter.result('RestoreApplication', { ...result });
 }
 
 const secretsNote = (secrets: readonly unknown[] | undefined): string => (secrets === undefined || secrets.length === 0 ? '' : ` (${secrets.length} redacted secret(s) put back in a staging copy)`);
+
+/** One error per failed application: its first problem's code and hint, every problem in the message and details. */
+function applicationError(result: RestoreApplicationResult): BtsBackupError {
+  const [first, ...more] = result.errors;
+  const text = (e: Record<string, unknown> | undefined, key: string): string | undefined => (typeof e?.[key] === 'string' ? (e[key] as string) : undefined);
+  const code = text(first, 'code');
+  const known: ErrorCode = code !== undefined && code in errorCodes ? (code as ErrorCode) : 'E_INTERNAL';
+  const hint = text(first, 'hint');
+  const psHint = text(first, 'psHint');
+  const message =
+    more.length === 0
+      ? (text(first, 'message') ?? `"${result.targetName}" was not restored.`)
+      : `"${result.targetName}" was not restored: ${result.errors.length} problems: ${result.errors.map((e) => `${String(e['code'])}: ${String(e['message'])}`).join(' ')}`;
+  const details = more.length === 0 ? (first?.['details'] as Record<string, unknown> | undefined) : { problems: result.errors };
+  return new BtsBackupError(known, message, { target: result.targetName, hint: hint !== undefined && psHint !== undefined ? { cli: hint, ps: psHint } : hint, details });
+}
 
 export function describeStep(step: RestoreStep): string {
   switch (step.action) {

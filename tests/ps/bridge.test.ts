@@ -236,6 +236,26 @@ test.serial('a pipeline that stops early (Select-Object -First 1) stops node and
   t.is(result.RequestFilesLeft, 0);
 });
 
+test.serial('a core that does not stop when asked is killed once the bounded wait is over, and leaves no process behind', async (t) => {
+  const r = await session.capture(
+    `& (Get-Module BizTalkBackup) { $script:StopTimeoutSeconds = 1 }
+     $watch = [System.Diagnostics.Stopwatch]::StartNew()
+     try { $first = Get-BtsAppInventory -Simulator | Select-Object -First 1 }
+     finally { & (Get-Module BizTalkBackup) { $script:StopTimeoutSeconds = 30 } }
+     [pscustomobject]@{
+       Pid = $first.Pid
+       Seconds = $watch.Elapsed.TotalSeconds
+       Alive = $null -ne (Get-Process -Id $first.Pid -ErrorAction SilentlyContinue)
+     }`,
+    fake('deaf'),
+  );
+  t.is(r.Terminating, null);
+  const result = r.Output[0]?.Properties as { Pid: number; Seconds: number; Alive: boolean };
+  t.true(result.Pid > 0);
+  t.true(result.Seconds >= 1 && result.Seconds < 10, `stopped after ${result.Seconds}s`);
+  t.false(result.Alive, 'node was killed');
+});
+
 test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Catalog and -ExplorerOMPath reach the core; without them and off Windows none is sent', async (t) => {
   const given = await session.capture(
     `Set-Location -LiteralPath ${psQuote(tmp)}; Get-BtsAppInventory -Server 'SQL01\\BIZTALK' -Database 'BizTalkMgmtDb' -BtsTaskPath './BTSTask.exe' -BtsTaskTimeout 60 -Catalog BTSTask -ExplorerOMPath './Microsoft.BizTalk.ExplorerOM.dll'`,

@@ -152,7 +152,7 @@ test.serial('Set-BtsAppSecret -Path -Values: both values reach the file through 
   const made = calls().slice(before);
   t.is(made.length, 1);
   const [call] = made;
-  t.deepEqual(call?.argv.slice(2), ['secrets', 'set', '--request', call?.request, '--json']);
+  t.deepEqual(call?.argv.slice(2), ['secrets', 'set', '--request', call?.request, '--json', '--stdin-channel', 'input-then-stop']);
   t.deepEqual(JSON.parse(call?.requestText ?? '{}'), { secretsFile, store });
   t.is(call?.env['BIZTALKBACKUP_SECRETS_PASSPHRASE'], PASSPHRASE, 'the passphrase travels in the environment');
   t.false(existsSync(call?.request ?? ''), 'the request file is deleted');

@@ -81,6 +81,11 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
     );
     for (const removed of outcome.plan.removed) out.text(`Note: ${removed} was in the previous backup and is no longer in the group.`);
   }
+  const failed = outcome.statuses.filter((a) => a.backupStatus === 'Failed').map((a) => a.application);
+  if (failed.length > 0) {
+    const kept = `${failed.length} application(s) failed (${failed.join(', ')}); each keeps its previous backup, if it has one. Fix the causes above, then run`;
+    out.log('warning', `Next: ${kept} \`btsbackup export --store ${args.store}\` again: only what changed or failed is exported.`, `Next: ${kept} \`Export-BtsAppBackup -Path ${args.store}\` again: only what changed or failed is exported.`);
+  }
   out.summary('export', outcome.exitCode, counts, { setId: manifest?.setId ?? null, committed: outcome.committed });
   return outcome.exitCode;
 }

@@ -6,10 +6,10 @@ import { readSecretsFile, resolvePassphrase } from '../../adapters/secrets/secre
 import { SimulatedGroup } from '../../adapters/simulator/simulated-group.js';
 import { scratchGroupLike, SimulatedRestoreTarget, simulatedReferenceEditor } from '../../adapters/simulator/simulated-restore.js';
 import { countSteps, type RestoreMode } from '../../core/plan-restore.js';
-import type { SecretEntry } from '../../core/secrets.js';
+import { secretLocationKey, type SecretEntry } from '../../core/secrets.js';
 import { BtsBackupError } from '../../errors/index.js';
 import type { ApplicationReferenceEditor, BizTalkRestoreTarget } from '../../ports/biztalk-restore.js';
-import { describeStep, drillRestore, restoreBackup, type RestoreOptions } from '../../usecases/restore-backup.js';
+import { describeStep, drillRestore, restoreBackup, type RestoreOptions, type RestoreOutcome } from '../../usecases/restore-backup.js';
 import { arrayOf, groupArgs, groupOptions, nameOptions, type CliCommand } from '../command.js';
 import { openGroup, openStore, type GroupOptions } from '../context.js';
 import { openBtsTaskRunner } from '../open-btstask-group.js';
@@ -145,8 +145,65 @@ export async function runRestore(args: RestoreArgs, out: Output, command = 'rest
     failed: outcome.results.filter((r) => r.status === 'Failed').length,
     skipped: outcome.results.filter((r) => r.status === 'Skipped').length,
   };
+  await reportNextSteps(outcome, args, target, out);
   out.summary(command, outcome.exitCode, counts, { setId: outcome.manifest.setId, mode: args.mode, dryRun: args.dryRun, steps: countSteps(outcome.plan) });
   return outcome.exitCode;
+}
+
+/** The `port|location|field` keys of the passwords a failed restore missed (plan problems and import-time ones). */
+function missingSecretKeys(outcome: RestoreOutcome): string[] {
+  const keys = new Set<string>();
+  const visit = (error: Record<string, unknown>): void => {
+    const details = error['details'] as Record<string, unknown> | undefined;
+    if (error['code'] !== 'E_SECRET_MISSING' || details === undefined) return;
+    const locations = Array.isArray(details['locations']) ? (details['locations'] as Record<string, unknown>[]) : [details];
+    for (const l of locations) {
+      if (typeof l['port'] === 'string' && typeof l['field'] === 'string') keys.add(secretLocationKey({ port: l['port'], field: l['field'], ...(typeof l['location'] === 'string' ? { location: l['location'] } : {}) }));
+    }
+  };
+  for (const result of outcome.results) for (const error of result.errors) visit(error);
+  return [...keys].sort();
+}
+
+/**
+ * The end of a run that did not restore everything says what to do next, in the caller's words (the CLI's commands,
+ * or the module's cmdlets): which passwords to give and the command to run again. An import also says which restored
+ * applications BizTalk left Stopped.
+ */
+async function reportNextSteps(outcome: RestoreOutcome, args: RestoreArgs, target: BizTalkRestoreTarget, out: Output): Promise<void> {
+  const setId = outcome.manifest.setId;
+  const failed = outcome.results.filter((r) => r.status === 'Failed').map((r) => r.targetName);
+  if (failed.length > 0) {
+    const file = args.secretsFile ?? '<secrets file>';
+    const keys = missingSecretKeys(outcome);
+    const again = {
+      cli: `btsbackup restore --store ${args.store} --set ${setId}${args.mode === 'install' ? ' --mode install' : ''} --secrets-file ${file}`,
+      ps: `Import-BtsAppBackup -Path ${args.store} -SetId ${setId}${args.mode === 'install' ? ' -Mode Install' : ''} -SecretsFile ${file} -SecretsPassphrase $passphrase`,
+    };
+    const plain = {
+      cli: `btsbackup restore --store ${args.store} --set ${setId}${args.mode === 'install' ? ' --mode install' : ''}${args.secretsFile === undefined ? '' : ` --secrets-file ${file}`}`,
+      ps: `Import-BtsAppBackup -Path ${args.store} -SetId ${setId}${args.mode === 'install' ? ' -Mode Install' : ''}${args.secretsFile === undefined ? '' : ` -SecretsFile ${file} -SecretsPassphrase $passphrase`}`,
+    };
+    const which = `${failed.length} application(s) not restored (${failed.join(', ')})`;
+    if (keys.length > 0) {
+      const json = `{${keys.map((k) => `"${k}": "..."`).join(', ')}}`;
+      out.log(
+        'warning',
+        `Next: ${which}. Give the ${keys.length} missing password(s) ${keys.join(', ')}: pipe ${json} into \`btsbackup secrets set --secrets-file ${file} --store ${args.store} --set ${setId}\`, then run \`${again.cli}\` again (what is restored already stays Unchanged).`,
+        `Next: ${which}. Give the ${keys.length} missing password(s) ${keys.join(', ')}: \`Set-BtsAppSecret -Path ${args.store} -SetId ${setId} -SecretsFile ${file} -SecretsPassphrase $passphrase -Values @{ '${keys[0] ?? ''}' = (Read-Host -AsSecureString) }\` (\`Get-BtsAppSecret -Path ${args.store} -SetId ${setId} -SecretsFile ${file} -SecretsPassphrase $passphrase -Missing\` lists them), then run \`${again.ps}\` again (what is restored already stays Unchanged).`,
+      );
+    } else {
+      out.log('warning', `Next: ${which}. Fix the problems above, then run \`${plain.cli}\` again (what is restored already stays Unchanged).`, `Next: ${which}. Fix the problems above, then run \`${plain.ps}\` again (what is restored already stays Unchanged).`);
+    }
+  }
+  if (args.dryRun || args.mode !== 'import') return;
+  const restored = new Set(outcome.results.filter((r) => r.status === 'Imported').map((r) => r.targetName.toLowerCase()));
+  if (restored.size === 0) return;
+  const apps = await target.listApplications().catch(() => []);
+  const stopped = apps.filter((a) => restored.has(a.name.toLowerCase()) && a.status === 'Stopped').map((a) => a.name);
+  if (stopped.length > 0) {
+    out.log('warning', `${stopped.length} restored application(s) are left Stopped, as BizTalk imports them: ${stopped.join(', ')}. Start them once hosts, handlers and passwords are in place (BizTalk Server Administration console).`);
+  }
 }
 
 function builder(y: Argv): Argv {
