@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BtsBackupError } from '../errors/index.js';
+import { BtsBackupError, hints } from '../errors/index.js';
 import { createSampleGroupState } from '../adapters/simulator/sample-group.js';
 import { SimulatedGroup } from '../adapters/simulator/simulated-group.js';
 import { createFsStore } from '../adapters/store/fs-store.js';
@@ -69,7 +69,7 @@ export async function openGroup(options: GroupOptions, log: (message: string) =>
 /** Opens a store; `mustExist` makes a missing store E_STORE_MISSING (every command but export). */
 export async function openStore(location: string | undefined, mustExist: boolean): Promise<BackupStore> {
   if (location === undefined || location === '') {
-    throw new BtsBackupError('E_USAGE', 'No backup store given.', { hint: 'Pass --store <folder or \\\\server\\share\\folder>.' });
+    throw new BtsBackupError('E_USAGE', 'No backup store given.', { hint: hints.noStore });
   }
   const root = path.resolve(location);
   const parent = path.dirname(root);
@@ -83,7 +83,7 @@ export async function openStore(location: string | undefined, mustExist: boolean
   if (mustExist && !(await store.exists())) {
     throw new BtsBackupError('E_STORE_MISSING', `There is no BizTalkBackup store at ${root}.`, {
       target: location,
-      hint: 'Check the path; a store is created by the first `export`.',
+      hint: hints.storeMissing,
     });
   }
   return store;

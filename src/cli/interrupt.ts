@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { BtsBackupError } from '../errors/index.js';
+import { BtsBackupError, hints } from '../errors/index.js';
 
 /**
  * How standard input is used when `--stdin-channel` is given (the PowerShell module always gives it):
@@ -114,7 +114,7 @@ export class Interruption {
   check(): void {
     if (this.reason !== undefined) {
       throw new BtsBackupError('E_INTERRUPTED', `Interrupted (${this.reason}): stopped before the next step; nothing was committed and nothing half-written was kept.`, {
-        hint: 'Run the command again: an export reuses what is already stored, a restore skips what is already Unchanged.',
+        hint: hints.interrupted,
       });
     }
   }

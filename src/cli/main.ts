@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { BtsBackupError } from '../errors/index.js';
+import { BtsBackupError, hints } from '../errors/index.js';
 import { sweepTempAreas } from '../adapters/temp/temp-area.js';
 import { commands } from './commands/index.js';
 import { Interruption } from './interrupt.js';
@@ -31,7 +31,7 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
     .version(false)
     .fail((message, error) => {
       // Throwing stops yargs before any handler runs.
-      throw error ?? new BtsBackupError('E_USAGE', message ?? 'Invalid command line.', { hint: 'Run `btsbackup --help` for the commands and their options.' });
+      throw error ?? new BtsBackupError('E_USAGE', message ?? 'Invalid command line.', { hint: hints.usage });
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
   const interruption = new Interruption((reason) =>

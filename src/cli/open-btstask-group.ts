@@ -5,7 +5,7 @@ import { ProcessRunner } from '../adapters/btstask/btstask-runner.js';
 import { findBtsTask } from '../adapters/btstask/find-btstask.js';
 import { chooseCatalog, defaultEdgeOptions } from '../adapters/explorerom/catalog-probe.js';
 import type { EdgeBridgeOptions } from '../adapters/explorerom/edge-invoker.js';
-import { BtsBackupError } from '../errors/index.js';
+import { BtsBackupError, hints } from '../errors/index.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { GroupOptions } from './context.js';
 
@@ -58,7 +58,7 @@ export async function openBtsTaskGroup(options: GroupOptions, log: (level: 'verb
   if (wanted === 'explorerom' && !choice.source.startsWith('explorerom')) {
     const first = choice.attempts.find((a) => !a.ok)?.error;
     throw new BtsBackupError('E_EXPLOREROM_UNAVAILABLE', `ExplorerOM could not be used: ${first?.message ?? 'no attempt succeeded'}`, {
-      hint: first?.hint ?? 'Install the BizTalk administration tools, or use --catalog btstask.',
+      hint: first?.hint ?? hints.catalogBtsTask,
       details: { attempts: choice.attempts },
     });
   }

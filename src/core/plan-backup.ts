@@ -1,4 +1,4 @@
-import { BtsBackupError } from '../errors/index.js';
+import { BtsBackupError, hints } from '../errors/index.js';
 import type { AppSnapshot } from './app-snapshot.js';
 import { diffInventory, type ChangeKind } from './diff-inventory.js';
 import { filterNames, unmatchedLiterals } from './filter-names.js';
@@ -31,7 +31,7 @@ export function selectApplications(
   if (missing.length > 0) {
     throw new BtsBackupError('E_APP_NOT_FOUND', `No application named ${missing.map((m) => `"${m}"`).join(', ')} in the group.`, {
       target: missing[0],
-      hint: 'List the applications with `btsbackup inventory`; use wildcards (Contoso*) to match several.',
+      hint: hints.listApplications,
     });
   }
   const skipped: SkippedApplication[] = [];

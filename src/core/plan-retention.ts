@@ -1,4 +1,4 @@
-import { BtsBackupError } from '../errors/index.js';
+import { BtsBackupError, hints } from '../errors/index.js';
 import { assertSetId } from './set-id.js';
 
 /**
@@ -193,7 +193,7 @@ function isoWeek(time: Date): string {
 
 function unsafe(message: string, details?: Record<string, unknown>): BtsBackupError {
   return new BtsBackupError('E_POLICY_UNSAFE', message, {
-    hint: 'Nothing was deleted. Give a policy that keeps at least the recent sets, e.g. --keep-last 7 --keep-daily 30.',
+    hint: hints.retentionPolicy,
     details,
   });
 }

@@ -37,7 +37,7 @@ export const hints = {
   secretsFileUnreadable: { cli: 'Create it with `btsbackup secrets set --secrets-file <file>`.', ps: 'Create it with `Set-BtsAppSecret -SecretsFile <file>`.' },
   secretsPassphrase: {
     cli: 'Set BIZTALKBACKUP_SECRETS_PASSPHRASE, or pass --passphrase-file <file>; a passphrase is never taken from the command line.',
-    ps: 'Pass -SecretsPassphrase (a SecureString, e.g. from Read-Host -AsSecureString), or set $env:BIZTALKBACKUP_SECRETS_PASSPHRASE.',
+    ps: 'Pass -SecretsPassphrase (a SecureString), or set $env:BIZTALKBACKUP_SECRETS_PASSPHRASE.',
   },
   secretsWrongPassphrase: {
     cli: 'Set BIZTALKBACKUP_SECRETS_PASSPHRASE or pass --passphrase-file with the passphrase the file was created with.',
@@ -45,12 +45,18 @@ export const hints = {
   },
   secretsList: { cli: 'List the locations with `btsbackup secrets list --secrets-file <file> --store <store>`.', ps: 'List the locations with `Get-BtsAppSecret -SecretsFile <file> -Path <store>`.' },
   simulatorState: { cli: 'Create one with `btsbackup simulator-init --state <file>`.', ps: 'Create one with `btsbackup simulator-init --state <file>` (the module reads it with -SimulatorState).' },
-  lockElsewhere: { cli: 'if that run is gone, run again with --force.', ps: 'if that run is gone, run again with -Force.' },
   catalogBtsTask: { cli: 'Install the BizTalk administration tools, or use --catalog btstask.', ps: 'Install the BizTalk administration tools, or use -Catalog BTSTask.' },
   interrupted: {
     cli: 'Run the command again: an export reuses what is already stored, a restore skips what is already Unchanged.',
     ps: 'Run the cmdlet again: an export reuses what is already stored, a restore skips what is already Unchanged.',
   },
+  compareSets: { cli: 'Compare the live group with the latest backup, or two sets with --set A --against B.', ps: 'Compare the live group with the latest backup, or two sets with -SetId A -DifferenceSetId B.' },
+  secretsValuesJson: {
+    cli: 'Give {"<port>|<location>|<field>": "<value>", ...}: keys as `btsbackup secrets list --store <store>` shows them.',
+    ps: 'Give `Set-BtsAppSecret -Values @{ "<port>|<location>|<field>" = <SecureString> }`: keys as `Get-BtsAppSecret -Path <store>` shows them.',
+  },
+  drillDryRun: { cli: 'A drill imports into a scratch group; --dry-run prints the plan for the real target.', ps: '-Drill imports into a scratch group; -WhatIf shows the plan for the real target.' },
+  inspectUsage: { cli: 'btsbackup inspect <file.msi|file.dll>', ps: 'Get-BtsAppArtifact -Path <file.msi|file.dll>' },
   confirmationRequired: { cli: 'Pass --force.', ps: 'Confirm in the command itself: add -Force, or -Confirm:$false (see what it would do first with -WhatIf).' },
 } as const satisfies Record<string, Hint>;
 

@@ -1,6 +1,6 @@
 import { compareSets, compareWithBackup, type CompareResult } from '../core/compare-applications.js';
 import { parseManifest, type Manifest } from '../core/manifest.js';
-import { BtsBackupError } from '../errors/index.js';
+import { BtsBackupError, hints } from '../errors/index.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { BackupStore } from '../ports/store.js';
 import { inventoryGroup } from './inventory-group.js';
@@ -45,13 +45,13 @@ export async function compareBackup(group: BizTalkGroup | undefined, store: Back
     const [current] = selectSets(sets, options.set, store.location);
     const [baseline] = selectSets(sets, options.against ?? 'latest', store.location);
     if (current === undefined || baseline === undefined || options.set.toLowerCase() === 'all' || (options.against ?? '').toLowerCase() === 'all') {
-      throw new BtsBackupError('E_USAGE', 'compare --set and --against each name one set (an id or latest).', { hint: 'List the sets with `btsbackup list --store ...`.' });
+      throw new BtsBackupError('E_USAGE', 'compare --set and --against each name one set (an id or latest).', { hint: hints.listSets });
     }
     const results = compareSets(await readManifest(store, current), await readManifest(store, baseline), options.include);
     for (const result of results) reporter.result('CompareResult', { ...result, current, baseline });
     return { current, baseline, results, failures: [], exitCode: 0 };
   }
-  if (group === undefined) throw new BtsBackupError('E_USAGE', 'compare needs a group (--simulator, --server ...) or --set.', { hint: 'Compare the live group with the latest backup, or two sets with --set A --against B.' });
+  if (group === undefined) throw new BtsBackupError('E_USAGE', 'compare needs a group (--simulator, --server ...) or --set.', { hint: hints.compareSets });
   const baselineId = options.against === undefined ? sets[sets.length - 1] ?? null : selectSets(sets, options.against, store.location)[0] ?? null;
   // A corrupt baseline is an error, never "no backup yet".
   const baseline = baselineId === null ? null : await readManifest(store, baselineId);

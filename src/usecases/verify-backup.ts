@@ -4,7 +4,7 @@ import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { filterNames } from '../core/filter-names.js';
 import { parseManifest, type ArtifactRef, type Manifest, type ManifestApplication } from '../core/manifest.js';
 import { applicationCaseCollisions, checkManifestNames, findOrphans, isReadDataSelected, type ReadDataSelection, type VerifyProblem, type VerifyResult } from '../core/verify-plan.js';
-import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
+import { BtsBackupError, hints, isBtsBackupError } from '../errors/index.js';
 import type { RetentionCandidate } from '../core/plan-retention.js';
 import type { BackupStore, ObjectInfo } from '../ports/store.js';
 import type { Reporter } from './reporter.js';
@@ -189,10 +189,10 @@ export function selectSets(all: readonly string[], set: string, location: string
   if (wanted.toLowerCase() === 'all') return [...all];
   if (wanted.toLowerCase() === 'latest') {
     const latest = all[all.length - 1];
-    if (latest === undefined) throw new BtsBackupError('E_SET_NOT_FOUND', `The store ${location} holds no backup set yet.`, { target: location, hint: 'Run an export first.' });
+    if (latest === undefined) throw new BtsBackupError('E_SET_NOT_FOUND', `The store ${location} holds no backup set yet.`, { target: location, hint: hints.noSetYet });
     return [latest];
   }
-  if (!all.includes(wanted)) throw new BtsBackupError('E_SET_NOT_FOUND', `No backup set ${wanted} in ${location}.`, { target: wanted, hint: 'List the sets with `btsbackup list --store ...`.' });
+  if (!all.includes(wanted)) throw new BtsBackupError('E_SET_NOT_FOUND', `No backup set ${wanted} in ${location}.`, { target: wanted, hint: hints.listSets });
   return [wanted];
 }
 
@@ -257,7 +257,7 @@ export async function retentionCandidates(store: BackupStore): Promise<Retention
   const candidates: RetentionCandidate[] = [];
   for (const setId of await store.listSets()) {
     const manifest = parseManifest(await store.readSet(setId), `${store.location} set ${setId}`);
-    if (manifest.setId !== setId) throw new BtsBackupError('E_MANIFEST_CORRUPT', `The manifest of set ${setId} names itself ${manifest.setId}.`, { target: setId, hint: 'Nothing was deleted. Run verify.' });
+    if (manifest.setId !== setId) throw new BtsBackupError('E_MANIFEST_CORRUPT', `The manifest of set ${setId} names itself ${manifest.setId}.`, { target: setId, hint: hints.manifestNamesItself });
     const results = await verifyManifest(manifest, checker, { mode: 'none' });
     candidates.push({
       setId,

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SecretEntry } from '../../core/secrets.js';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 
 /**
  * The secrets file: binding passwords a restore puts back in place of `******`, encrypted at rest.
@@ -126,7 +126,7 @@ export async function readSecretsFile(file: string, passphrase: string): Promise
     text = await fs.readFile(file, 'utf8');
   } catch (cause) {
     if (cause instanceof BtsBackupError) throw cause;
-    throw new BtsBackupError('E_USAGE', `The secrets file ${file} cannot be read.`, { target: file, cause, hint: 'Create it with `btsbackup secrets set --secrets-file <file> ...`.' });
+    throw new BtsBackupError('E_USAGE', `The secrets file ${file} cannot be read.`, { target: file, cause, hint: hints.secretsFileUnreadable });
   }
   return decryptSecrets(text, passphrase, file);
 }
@@ -173,7 +173,7 @@ export async function resolvePassphrase(options: { passphraseFile?: string | und
   const fromEnv = (options.env ?? process.env)[PASSPHRASE_ENV];
   if (fromEnv === undefined || fromEnv === '') {
     throw new BtsBackupError('E_SECRETS_LOCKED', 'No passphrase for the secrets file.', {
-      hint: `Set ${PASSPHRASE_ENV}, or pass --passphrase-file <file>; a passphrase is never taken from the command line.`,
+      hint: hints.secretsPassphrase,
     });
   }
   return fromEnv;
@@ -214,7 +214,7 @@ function strictBase64(text: string): Buffer | undefined {
 function locked(source: string, cause?: unknown): BtsBackupError {
   return new BtsBackupError('E_SECRETS_LOCKED', `The secrets file ${source} cannot be opened: wrong passphrase, or the file was changed.`, {
     target: source,
-    hint: `Set ${PASSPHRASE_ENV} or pass --passphrase-file with the passphrase the file was created with.`,
+    hint: hints.secretsWrongPassphrase,
     ...(cause === undefined ? {} : { cause }),
   });
 }

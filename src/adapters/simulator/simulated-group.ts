@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAssemblyName } from '../../core/assembly-name.js';
 import { ResourceType, SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type GroupInfo, type HostInfo, type ResourceInfo } from '../../core/model.js';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
 import type { Clock } from '../../ports/clock.js';
 import { writeAssembly } from '../../formats/dotnet/assembly-writer.js';
@@ -81,7 +81,7 @@ export class SimulatedGroup implements BizTalkGroup {
     try {
       text = await fs.readFile(stateFile, 'utf8');
     } catch (cause) {
-      throw new BtsBackupError('E_STATE_CORRUPT', `Cannot read the simulated group state ${stateFile}.`, { target: stateFile, cause, hint: 'Create one with `btsbackup simulator init --state <file>`.' });
+      throw new BtsBackupError('E_STATE_CORRUPT', `Cannot read the simulated group state ${stateFile}.`, { target: stateFile, cause, hint: hints.simulatorState });
     }
     return new SimulatedGroup(parseGroupState(text, stateFile), { ...options, source: stateFile });
   }
@@ -153,7 +153,7 @@ export class SimulatedGroup implements BizTalkGroup {
     if (found === undefined) {
       throw new BtsBackupError('E_APP_NOT_FOUND', `Application "${name}" does not exist in the group.`, {
         target: name,
-        hint: 'List the applications with `btsbackup inventory`; names are matched without regard to case.',
+        hint: hints.listApplicationsAnyCase,
       });
     }
     return found;

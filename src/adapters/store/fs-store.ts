@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname as osHostname, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import { isSetId } from '../../core/set-id.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import type { AcquireLockOptions, BackupStore, LockStatus, ObjectInfo, PutResult, StoreLock, StoreWarningSink } from '../../ports/store.js';
@@ -501,7 +501,7 @@ export function objectMissing(sha256: string, where: string, cause?: unknown): B
 export function checksumMismatch(sha256: string, where: string, actual: string, size: number): BtsBackupError {
   return new BtsBackupError('E_CHECKSUM_MISMATCH', `The object ${sha256} is damaged: its content hashes to ${actual}.`, {
     target: sha256,
-    hint: 'Run verify --read-data; restore that application from another backup set.',
+    hint: hints.verifyReadData,
     details: { expected: sha256, actual, size, path: where },
   });
 }

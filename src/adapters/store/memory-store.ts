@@ -244,7 +244,7 @@ export class MemoryStore implements BackupStore {
     const existing = this.state.lock;
     if (existing === undefined) return { state: 'free' };
     const verdict = judgeLockOwner(existing, this.me, this.clock.now().getTime(), this.state.lockHeartbeatAt);
-    return verdict.verdict === 'held' ? { state: 'live', owner: publicOwner(existing), reason: verdict.hint } : { state: 'stale', owner: publicOwner(existing), reason: verdict.reason };
+    return verdict.verdict === 'held' ? { state: 'live', owner: publicOwner(existing), reason: typeof verdict.hint === 'string' ? verdict.hint : verdict.hint.cli } : { state: 'stale', owner: publicOwner(existing), reason: verdict.reason };
   }
 
   /** The lock must be live and be this store's (a wrapped lock is fine). */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, type Hint } from '../../errors/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AcquireLockOptions, LockOwner, LockStatus, StoreLock, StoreWarningSink } from '../../ports/store.js';
 import { START_TIME_TOLERANCE_MS } from '../process/process-identity.js';
@@ -147,7 +147,7 @@ export async function inspectFsLock(env: LockEnvironment, layout: StoreLayout): 
       : { state: 'stale', owner: undefined, reason: `the lock folder has no readable owner and is ${seconds(age)} old` };
   }
   const verdict = judgeLockOwner(owner, env, now, heartbeatAt);
-  return verdict.verdict === 'held' ? { state: 'live', owner: publicOwner(owner), reason: verdict.hint } : { state: 'stale', owner: publicOwner(owner), reason: verdict.reason };
+  return verdict.verdict === 'held' ? { state: 'live', owner: publicOwner(owner), reason: typeof verdict.hint === 'string' ? verdict.hint : verdict.hint.cli } : { state: 'stale', owner: publicOwner(owner), reason: verdict.reason };
 }
 
 async function lockTime(env: LockEnvironment, layout: StoreLayout): Promise<number | undefined> {
@@ -192,7 +192,7 @@ async function judgeExistingLock(env: LockEnvironment, layout: StoreLayout, opti
   await takeOver(env, layout, owner, warn, verdict.reason, verdict.broken === true);
 }
 
-export type LockVerdict = { verdict: 'held'; hint: string } | { verdict: 'stale'; reason: string; broken?: boolean };
+export type LockVerdict = { verdict: 'held'; hint: string | Hint } | { verdict: 'stale'; reason: string; broken?: boolean };
 
 export interface LockJudge {
   hostname: string;
@@ -227,9 +227,10 @@ export function judgeLockOwner(owner: LockOwner, me: LockJudge, nowMs: number, h
   }
   return {
     verdict: 'held',
-    hint:
-      `That run is alive (heartbeat ${seconds(Math.max(0, silentMs))} ago): wait for it to finish, then run again. ` +
-      `Only if it must not finish, break its lock with --break-lock ${owner.token} (PowerShell: -BreakLock ${owner.token}); ${ownerLoses(owner.operation)}.`,
+    hint: {
+      cli: `That run is alive (heartbeat ${seconds(Math.max(0, silentMs))} ago): wait for it to finish, then run again. Only if it must not finish, break its lock with --break-lock ${owner.token}; ${ownerLoses(owner.operation)}.`,
+      ps: `That run is alive (heartbeat ${seconds(Math.max(0, silentMs))} ago): wait for it to finish, then run again. Only if it must not finish, break its lock with -BreakLock ${owner.token}; ${ownerLoses(owner.operation)}.`,
+    },
   };
 }
 
@@ -308,7 +309,7 @@ export function describeOwner(owner: Omit<LockOwner, 'token'>): string {
   return `${owner.user} on ${owner.host} (pid ${owner.pid}, ${owner.operation}, since ${owner.startedAt})`;
 }
 
-export function lockHeld(layout: { root: string }, owner: LockOwner, hint: string): BtsBackupError {
+export function lockHeld(layout: { root: string }, owner: LockOwner, hint: string | Hint): BtsBackupError {
   return new BtsBackupError('E_LOCK_HELD', `The store ${layout.root} is locked by ${describeOwner(owner)}.`, {
     target: layout.root,
     hint,

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { formatAssemblyName } from '../../core/assembly-name.js';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import { inspectFile } from '../../usecases/inspect-file.js';
 import type { CliCommand } from '../command.js';
 import { formatTable, type Output } from '../output.js';
@@ -48,7 +48,7 @@ export const inspectCommand: CliCommand = {
   builder: (y) => y.positional('path', { type: 'string', describe: 'An .msi exported by BizTalk, or a .dll (or "path" in --request)' }),
   run: (a, o) => {
     if (typeof a['path'] !== 'string' || a['path'] === '') {
-      throw new BtsBackupError('E_USAGE', 'inspect needs the file to read.', { hint: 'btsbackup inspect <file.msi|file.dll>' });
+      throw new BtsBackupError('E_USAGE', 'inspect needs the file to read.', { hint: hints.inspectUsage });
     }
     return runInspect({ path: a['path'] }, o);
   },

@@ -1,5 +1,5 @@
 import { filterNames, unmatchedLiterals } from '../../core/filter-names.js';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import { openGroup, type GroupOptions } from '../context.js';
 import { formatTable, type Output } from '../output.js';
 
@@ -15,7 +15,7 @@ export async function runInventory(args: InventoryArgs, out: Output): Promise<nu
   const applications = await group.listApplications();
   const missing = unmatchedLiterals(applications.map((a) => a.name), args.name);
   if (missing.length > 0) {
-    throw new BtsBackupError('E_APP_NOT_FOUND', `No application named ${missing.map((m) => `"${m}"`).join(', ')} in the group.`, { target: missing[0], hint: 'Run inventory without --name to see every application.' });
+    throw new BtsBackupError('E_APP_NOT_FOUND', `No application named ${missing.map((m) => `"${m}"`).join(', ')} in the group.`, { target: missing[0], hint: hints.inventoryWithoutName });
   }
   const selected = filterNames(applications, (a) => a.name, args.name, args.excludeName);
   for (const [index, app] of selected.entries()) {

@@ -7,7 +7,7 @@ import { SimulatedGroup } from '../../adapters/simulator/simulated-group.js';
 import { scratchGroupLike, SimulatedRestoreTarget, simulatedReferenceEditor } from '../../adapters/simulator/simulated-restore.js';
 import { countSteps, type RestoreMode } from '../../core/plan-restore.js';
 import { secretLocationKey, type SecretEntry } from '../../core/secrets.js';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import type { ApplicationReferenceEditor, BizTalkRestoreTarget } from '../../ports/biztalk-restore.js';
 import { describeStep, drillRestore, restoreBackup, type RestoreOptions, type RestoreOutcome } from '../../usecases/restore-backup.js';
 import { arrayOf, groupArgs, groupOptions, nameOptions, type CliCommand } from '../command.js';
@@ -76,7 +76,7 @@ async function loadSecrets(args: RestoreArgs): Promise<SecretEntry[]> {
 }
 
 export async function runRestore(args: RestoreArgs, out: Output, command = 'restore'): Promise<number> {
-  if (args.drill && args.dryRun) throw new BtsBackupError('E_USAGE', '--drill and --dry-run cannot be combined.', { hint: 'A drill imports into a scratch group; --dry-run prints the plan for the real target.' });
+  if (args.drill && args.dryRun) throw new BtsBackupError('E_USAGE', '--drill and --dry-run cannot be combined.', { hint: hints.drillDryRun });
   if (args.mode === 'install' && (args.install || args.environment !== undefined)) {
     throw new BtsBackupError('E_USAGE', '--install and --environment belong to --mode import.', { hint: 'Install mode installs every MSI on this server already.' });
   }

@@ -5,7 +5,7 @@ import { readSecretsFile, resolvePassphrase, secretsFileExists, writeSecretsFile
 import { filterNames } from '../../core/filter-names.js';
 import { maskedLocations } from '../../core/plan-restore.js';
 import { secretLocationKey, secretsForApplication, upsertSecret, type SecretEntry } from '../../core/secrets.js';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import { readBackupSet } from '../../usecases/restore-backup.js';
 import { arrayOf, type CliCommand } from '../command.js';
 import { openStore } from '../context.js';
@@ -93,13 +93,13 @@ export async function runSecrets(args: SecretsArgs, out: Output, stdin: NodeJS.R
       values = JSON.parse(await readValueInput(args, stdin));
     } catch (cause) {
       if (cause instanceof BtsBackupError) throw cause;
-      throw new BtsBackupError('E_USAGE', 'The values are not a JSON object.', { hint: 'Give {"<port>|<location>|<field>": "<value>", ...}: keys as `secrets list --store` shows them.' });
+      throw new BtsBackupError('E_USAGE', 'The values are not a JSON object.', { hint: hints.secretsValuesJson });
     }
     if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new BtsBackupError('E_USAGE', 'The values must be a JSON object keyed "<port>|<location>|<field>".');
     const given = new Map(Object.entries(values as Record<string, unknown>));
     const known = new Set(wanted.map((w) => secretLocationKey(w)));
     const unknown = [...given.keys()].filter((k) => !known.has(k));
-    if (unknown.length > 0) throw new BtsBackupError('E_USAGE', `${unknown.length} key(s) name no masked password of the backup set: ${unknown.join(', ')}.`, { hint: 'List the locations with `btsbackup secrets list --store ...`.' });
+    if (unknown.length > 0) throw new BtsBackupError('E_USAGE', `${unknown.length} key(s) name no masked password of the backup set: ${unknown.join(', ')}.`, { hint: hints.secretsList });
     for (const w of wanted) {
       const value = given.get(secretLocationKey(w));
       if (typeof value === 'string' && value !== '') {

@@ -1,5 +1,5 @@
 import { parseManifest } from '../../core/manifest.js';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import type { BackupStore } from '../../ports/store.js';
 import { openStore } from '../context.js';
 import { formatTable, type Output } from '../output.js';
@@ -15,10 +15,10 @@ export async function resolveSetId(store: BackupStore, set: string | undefined):
   const sets = await store.listSets();
   if (set === undefined || set === '' || set.toLowerCase() === 'latest') {
     const latest = sets[sets.length - 1];
-    if (latest === undefined) throw new BtsBackupError('E_SET_NOT_FOUND', `The store ${store.location} holds no backup set yet.`, { target: store.location, hint: 'Run an export first.' });
+    if (latest === undefined) throw new BtsBackupError('E_SET_NOT_FOUND', `The store ${store.location} holds no backup set yet.`, { target: store.location, hint: hints.noSetYet });
     return latest;
   }
-  if (!sets.includes(set)) throw new BtsBackupError('E_SET_NOT_FOUND', `No backup set ${set} in ${store.location}.`, { target: set, hint: 'List the sets with `btsbackup list --store ...`.' });
+  if (!sets.includes(set)) throw new BtsBackupError('E_SET_NOT_FOUND', `No backup set ${set} in ${store.location}.`, { target: set, hint: hints.listSets });
   return set;
 }
 

@@ -1,6 +1,6 @@
 import { parseReadDataSubset, type ReadDataSelection } from '../../core/verify-plan.js';
 import { verifyBackup } from '../../usecases/verify-backup.js';
-import { BtsBackupError } from '../../errors/index.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import type { CliCommand } from '../command.js';
 import { arrayOf } from '../command.js';
 import { openStore } from '../context.js';
@@ -29,7 +29,7 @@ export async function runVerify(args: VerifyArgs, out: Output): Promise<number> 
   for (const result of outcome.results) {
     for (const problem of result.problems) {
       const target = `${result.application ?? `set ${result.setId}`}${problem.artifact === undefined ? '' : `: ${problem.artifact}`}`;
-      out.error(new BtsBackupError(problem.code, problem.message, { target, hint: 'Restore this application from another set; run verify --read-data to check every object.', ...(problem.details === undefined ? {} : { details: problem.details }) }));
+      out.error(new BtsBackupError(problem.code, problem.message, { target, hint: hints.verifyFailed, ...(problem.details === undefined ? {} : { details: problem.details }) }));
     }
   }
   out.text('');
