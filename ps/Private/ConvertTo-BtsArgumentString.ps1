@@ -30,15 +30,15 @@ function ConvertTo-BtsArgumentString {
                 continue
             }
             if ($character -eq '"') {
-                [void]$builder.Append('\', 2 * $backslashes + 1)
+                [void]$builder.Append([char]'\', 2 * $backslashes + 1)
             }
             elseif ($backslashes -gt 0) {
-                [void]$builder.Append('\', $backslashes)
+                [void]$builder.Append([char]'\', $backslashes)
             }
             $backslashes = 0
             [void]$builder.Append($character)
         }
-        if ($backslashes -gt 0) { [void]$builder.Append('\', 2 * $backslashes) }
+        if ($backslashes -gt 0) { [void]$builder.Append([char]'\', 2 * $backslashes) }
         [void]$builder.Append('"')
         $builder.ToString()
     }

@@ -256,6 +256,25 @@ test.serial('a core that does not stop when asked is killed once the bounded wai
   t.false(result.Alive, 'node was killed');
 });
 
+test.serial('node gets every argument back unchanged: spaces, quotes, backslashes, empty words (the quoting Windows PowerShell 5.1 needs)', async (t) => {
+  const words = ['plain', '', 'with space', 'quote"inside', 'trail\\', 'trail space\\ ', 'back\\\\"slash', '\\\\server\\share\\', 'tab\there', 'C:\\Program Files\\x\\', '"', '\\"', 'a\\\\b', 'S\u00fcd'];
+  const [back] = await session.json<string[][]>(
+    `$words = ConvertFrom-Json -InputObject ${psQuote(JSON.stringify(words))}
+     $line = & (Get-Module BizTalkBackup) { ConvertTo-BtsArgumentString -Argument $args[0] } $words
+     $start = New-Object -TypeName System.Diagnostics.ProcessStartInfo
+     $start.FileName = (Get-Command -Name node -CommandType Application | Select-Object -First 1).Path
+     $start.Arguments = '-e "process.stdout.write(JSON.stringify(process.argv.slice(1)))" ' + $line
+     $start.UseShellExecute = $false
+     $start.RedirectStandardOutput = $true
+     $start.StandardOutputEncoding = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false
+     $process = [System.Diagnostics.Process]::Start($start)
+     $text = $process.StandardOutput.ReadToEnd()
+     $process.WaitForExit()
+     ,@(ConvertFrom-Json -InputObject $text)`,
+  );
+  t.deepEqual(back, words);
+});
+
 test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Catalog and -ExplorerOMPath reach the core; without them and off Windows none is sent', async (t) => {
   const given = await session.capture(
     `Set-Location -LiteralPath ${psQuote(tmp)}; Get-BtsAppInventory -Server 'SQL01\\BIZTALK' -Database 'BizTalkMgmtDb' -BtsTaskPath './BTSTask.exe' -BtsTaskTimeout 60 -Catalog BTSTask -ExplorerOMPath './Microsoft.BizTalk.ExplorerOM.dll'`,

@@ -98,7 +98,8 @@ test.serial("the default 'Continue': a non-terminating ErrorRecord, the script g
 test.serial("global 'Stop' during an export: the first error stops the run, which commits nothing and releases the lock", async (t) => {
   const store = path.join(tmp, 'stop-export');
   const r = await session.capture(
-    `$global:ErrorActionPreference = 'Stop'
+    `$caught = $null; $after = $false
+     $global:ErrorActionPreference = 'Stop'
      $env:BIZTALKBACKUP_SIM_FAULTS = '[{"command":"ExportApp","application":"Contoso.Billing","errors":["Access denied."]}]'
      try { Export-BtsAppBackup -Path ${psQuote(store)} -Simulator; $after = $true }
      catch { $caught = [string]$_.FullyQualifiedErrorId }
