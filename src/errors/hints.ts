@@ -57,6 +57,15 @@ export const hints = {
   },
   drillDryRun: { cli: 'A drill imports into a scratch group; --dry-run prints the plan for the real target.', ps: '-Drill imports into a scratch group; -WhatIf shows the plan for the real target.' },
   inspectUsage: { cli: 'btsbackup inspect <file.msi|file.dll>', ps: 'Get-BtsAppArtifact -Path <file.msi|file.dll>' },
+  caseCollision: {
+    cli: 'Restore one of them with --name, then rename it in the BizTalk Administration console before restoring the other.',
+    ps: 'Restore one of them with -Name, then rename it in the BizTalk Administration console before restoring the other.',
+  },
+  storeReadOnly: {
+    cli: 'Choose a writable folder or share for --store, or grant this account write access (share and NTFS permissions).',
+    ps: 'Choose a writable folder or share for -Path, or grant this account write access (share and NTFS permissions).',
+  },
+  storeNotAFolder: { cli: 'Give --store a folder (existing or new), not a file: for example the folder that holds that file.', ps: 'Give -Path a folder (existing or new), not a file: for example the folder that holds that file.' },
   confirmationRequired: { cli: 'Pass --force.', ps: 'Confirm in the command itself: add -Force, or -Confirm:$false (see what it would do first with -WhatIf).' },
 } as const satisfies Record<string, Hint>;
 

@@ -127,7 +127,7 @@ export class FsStore implements BackupStore {
       if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOENT') {
         throw new BtsBackupError('E_STORE_READ_ONLY', `Cannot create a store at ${this.location}: the volume is read-only or this account may not write there (${code}).`, {
           target: this.location,
-          hint: 'Choose a writable folder or share for --store, or grant this account write access (share and NTFS permissions).',
+          hint: hints.storeReadOnly,
           cause: error,
           details: { path: this.layout.root, errno: code },
         });
@@ -152,7 +152,7 @@ export class FsStore implements BackupStore {
     if (!isFolder) {
       throw new BtsBackupError('E_STORE_NOT_A_FOLDER', throughFile ? `The store path ${this.location} runs through a file: a part of it is not a folder.` : `The store path ${this.location} is a file, not a folder.`, {
         target: this.location,
-        hint: 'Give --store a folder (existing or new), not a file: for example the folder that holds that file.',
+        hint: hints.storeNotAFolder,
         details: { path: this.layout.root },
       });
     }
