@@ -222,7 +222,10 @@ function locked(source: string, cause?: unknown): BtsBackupError {
 function unsupportedKdf(source: string): BtsBackupError {
   return new BtsBackupError('E_UNSUPPORTED', `The secrets file ${source} asks for key derivation parameters this BizTalkBackup does not use.`, {
     target: source,
-    hint: `Only scrypt with r=${ACCEPTED_SCRYPT.r}, p=${ACCEPTED_SCRYPT.p} and N from 2^${ACCEPTED_SCRYPT.minLog2N} to 2^${ACCEPTED_SCRYPT.maxLog2N} is opened; recreate the file with \`btsbackup secrets set\`.`,
+    hint: {
+      cli: `Only scrypt with r=${ACCEPTED_SCRYPT.r}, p=${ACCEPTED_SCRYPT.p} and N from 2^${ACCEPTED_SCRYPT.minLog2N} to 2^${ACCEPTED_SCRYPT.maxLog2N} is opened; recreate the file with \`btsbackup secrets set\`.`,
+      ps: `Only scrypt with r=${ACCEPTED_SCRYPT.r}, p=${ACCEPTED_SCRYPT.p} and N from 2^${ACCEPTED_SCRYPT.minLog2N} to 2^${ACCEPTED_SCRYPT.maxLog2N} is opened; recreate the file with \`Set-BtsAppSecret\`.`,
+    },
   });
 }
 
