@@ -1,7 +1,11 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ManifestRedaction } from '../../../src/core/manifest.js';
+import { buildBindingInfo } from '../../../src/adapters/simulator/binding-builder.js';
+import { redactPackage } from '../../../src/usecases/export-artifacts.js';
+import { silentReporter } from '../../../src/usecases/reporter.js';
 import { SimulatedGroup } from '../../../src/adapters/simulator/simulated-group.js';
 import { createSampleGroupState } from '../../../src/adapters/simulator/sample-group.js';
 import { buildCabinet } from '../../../src/formats/cab/cab-writer.js';
@@ -205,5 +209,28 @@ test('inspect of every sample MSI agrees with the structural reading: applicatio
       inspected.resources.map((r) => [r.type, r.luid, r.cabinet, r.files.map((f) => f.path)]),
       pkg.resources.map((r) => [r.type, r.luid, r.cabinet, r.files.map((f) => f.path)]),
     );
+  }
+});
+
+test('a simulator MSI that carries a clear-text password keeps every REAL-MSI.md point through the export\'s redaction', async (t) => {
+  const CANARY = 'sim-canary-pw-7331';
+  const group = sampleGroup();
+  const orders = group.application('Contoso.Orders');
+  const binding = buildBindingInfo({ application: 'Contoso.Orders', modules: [], receivePorts: [], sendPorts: [{ name: 'ToFtp', transport: { adapter: 'FTP', address: 'ftp://x', props: { userName: 'u', password: CANARY }, host: 'SendHost', hostTrusted: false } }] });
+  orders.resources.push({ type: 'System.BizTalk:BizTalkBinding', luid: 'Production', properties: { TargetEnvironment: 'Production' }, files: [{ name: 'BindingInfo.xml', text: binding }] });
+  const bytes = group.buildPackage('Contoso.Orders');
+  t.true(Buffer.from(readApplicationPackage(bytes, 'o.msi').resources.flatMap((r) => r.files.map((f) => Buffer.from(f.bytes).toString('utf8'))).join('')).includes(CANARY));
+  const dir = makeTempDir('sim-shape-redact-');
+  try {
+    const msiPath = join(dir.path, 'Contoso.Orders.msi');
+    writeFileSync(msiPath, bytes);
+    const redactions: ManifestRedaction[] = [];
+    await redactPackage('Contoso.Orders', 'Contoso.Orders.msi', readApplicationPackage(bytes, 'Contoso.Orders.msi'), msiPath, redactions, silentReporter);
+    t.true(redactions.length > 0);
+    const after = new Uint8Array(readFileSync(msiPath));
+    t.false(Buffer.from(after).equals(Buffer.from(bytes)));
+    t.deepEqual(realMsiDeviations(after, { source: 'redacted' }), []);
+  } finally {
+    dir.remove();
   }
 });
