@@ -46,7 +46,7 @@ function idt(dir: string, table: string, columns: string[], types: string[], key
 }
 
 /** Writes the package under `dir` (which must exist and be empty) and returns its bytes. */
-export function buildRealShapedMsi(dir: string, application: string, resources: RealShapedResource[]): RealShapedMsi {
+export function buildRealShapedMsi(dir: string, application: string, resources: RealShapedResource[], options: { fileHashes?: boolean } = {}): RealShapedMsi {
   const cabinets = resources.map((_, i) => `ITEM~${i}.CAB`);
   const fileKeys = cabinets.map((cabinet) => fileKey(`${application}/${cabinet}`));
   const adfKey = fileKey(`${application}/adf`);
@@ -140,6 +140,17 @@ export function buildRealShapedMsi(dir: string, application: string, resources: 
   tables.push(idt(dir, 'Upgrade', ['UpgradeCode', 'VersionMin', 'VersionMax', 'Language', 'Attributes', 'Remove', 'ActionProperty'], ['s38', 'S20', 'S20', 'S255', 'i4', 'S255', 's72'], ['UpgradeCode', 'VersionMin', 'VersionMax', 'Language', 'Attributes'], [
     ['{3B8C1E55-2D4A-4F6B-9C0E-7A1D2E3F4B5C}', '1.0.0', '', '', 258, '', 'NEWERPRODUCTFOUND'],
   ]));
+  if (options.fileHashes === true) {
+    // MsiFileHash rows (MD5 as four signed i4 parts) for the ADF and every inner cabinet.
+    const hashRow = (key: string, bytes: Uint8Array): (string | number)[] => {
+      const digest = createHash('md5').update(bytes).digest();
+      return [key, 0, digest.readInt32LE(0), digest.readInt32LE(4), digest.readInt32LE(8), digest.readInt32LE(12)];
+    };
+    tables.push(idt(dir, 'MsiFileHash', ['File_', 'Options', 'HashPart1', 'HashPart2', 'HashPart3', 'HashPart4'], ['s72', 'i2', 'i4', 'i4', 'i4', 'i4'], ['File_'], [
+      hashRow(adfKey, adfBytes),
+      ...inner.map((bytes, r) => hashRow(fileKeys[r]!, bytes)),
+    ]));
+  }
   mkdirSync(join(dir, 'Binary'), { recursive: true });
   const binaries = ['MSVBDPCADLL', 'VSDNETCFG', 'DefBannerBitmap', 'UpFldrBtn', 'NewFldrBtn'];
   binaries.forEach((name, i) => {

@@ -1,9 +1,11 @@
 // Changes files inside a BizTalk application package (.msi) and nothing else. Only what holds the files changes:
 // each inner cabinet concerned (ITEM~n.CAB, compressed again the way it came), the embedded outer cabinet
-// stream that holds it (the same, its other entries untouched), the inner cabinet's File.FileSize, and the
-// summary Revision Number (the PackageCode), because a package whose content changed must not keep its code.
+// stream that holds it (the same, its other entries untouched), the inner cabinet's File.FileSize (and its
+// MsiFileHash row, if it has one), and the summary Revision Number (the PackageCode), because a package whose
+// content changed must not keep its code.
 // Every other table, row, stream and summary property stays byte for byte; the compound file is patched in
 // place (see compound-file-patch.ts), not rewritten.
+import { createHash } from 'node:crypto';
 import { BtsBackupError } from '../../errors/index.js';
 import { replaceCabinetFiles } from '../cab/cab-rewrite.js';
 import { readCabinet } from '../cab/cab-reader.js';
@@ -96,6 +98,34 @@ export function patchPackageFiles(msi: Uint8Array, changes: PackageFileChange[],
     const view = new DataView(patched.buffer);
     for (const { row, size } of sizes) view.setUint32(columnStart + row * 4, (size + 0x80000000) >>> 0, true);
     replacements.set(tableName, patched);
+  }
+
+  // MsiFileHash (MD5 of unversioned files, as four i4 parts), when it has a row for a rewritten inner cabinet.
+  const rewrittenByKey = new Map(cabinets.filter((c) => c.fileKey !== undefined).map((c) => [c.fileKey!, outerReplacements.get(c.fileKey!)!]));
+  if (rewrittenByKey.size > 0 && database.tableNames.includes('MsiFileHash')) {
+    const hashes = database.readTable('MsiFileHash');
+    const keyAt = hashes.columns.findIndex((c) => c.name === 'File_');
+    const parts = [1, 2, 3, 4].map((n) => hashes.columns.findIndex((c) => c.name === `HashPart${n}`));
+    const rows = hashes.rows.map((row, index) => ({ index, bytes: rewrittenByKey.get(String(row[keyAt])) })).filter((row) => row.bytes !== undefined);
+    if (rows.length > 0) {
+      if (keyAt < 0 || parts.some((c) => c < 0 || hashes.columns[c]!.kind !== 'i4')) throw fail('its MsiFileHash table has unexpected columns');
+      const tableName = encodeStreamName('MsiFileHash', true);
+      const raw = file.read(tableName);
+      if (raw === undefined) throw fail('its MsiFileHash table stream is missing');
+      const patched = raw.slice();
+      const view = new DataView(patched.buffer);
+      const refWidth = database.stringPool.longRefs ? 3 : 2;
+      const width = (kind: string): number => (kind === 'i2' ? 2 : kind === 'i4' ? 4 : refWidth);
+      for (const row of rows) {
+        const digest = createHash('md5').update(row.bytes!).digest();
+        parts.forEach((column, n) => {
+          let start = 0;
+          for (const c of hashes.columns.slice(0, column)) start += hashes.rows.length * width(c.kind);
+          view.setUint32(start + row.index * 4, (digest.readUInt32LE(4 * n) ^ 0x80000000) >>> 0, true);
+        });
+      }
+      replacements.set(tableName, patched);
+    }
   }
 
   const summary = file.read(SUMMARY_INFORMATION_STREAM);

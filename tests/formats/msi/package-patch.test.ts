@@ -1,5 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBindingInfo } from '../../../src/adapters/simulator/binding-builder.js';
@@ -280,6 +281,31 @@ test('a change to a file the package does not hold is refused with E_INVALID_DAT
     const built = buildRealShapedMsi(dir.path, 'Contoso.Orders', resources());
     t.throws(() => patchPackageFiles(built.bytes, [{ cabinet: 'ITEM~1.CAB', path: 'WebDirectory\\-Orders\\nope.config', bytes: new Uint8Array(1) }], NEW_CODE, 'x.msi'), { code: 'E_INVALID_DATA' } as never);
     t.throws(() => patchPackageFiles(built.bytes, [{ cabinet: 'ITEM~9.CAB', path: 'x', bytes: new Uint8Array(1) }], NEW_CODE, 'x.msi'), { code: 'E_INVALID_DATA' } as never);
+  } finally {
+    dir.remove();
+  }
+});
+
+test('an MsiFileHash row of a rewritten inner cabinet gets the new MD5; the other rows stay', (t) => {
+  const dir = makeTempDir('msi-patch-hash-');
+  try {
+    const built = buildRealShapedMsi(dir.path, 'Contoso.Orders', resources(), { fileHashes: true });
+    const pkg = readApplicationPackage(built.bytes, 'x.msi');
+    const web = pkg.resources[1]!;
+    const config = web.files.find((f) => f.path.endsWith('web.config'))!;
+    const patched = patchPackageFiles(built.bytes, [{ cabinet: web.cabinet, path: config.path, bytes: redactSecretsInPlace(config.bytes, config.path)!.bytes }], NEW_CODE, 'x.msi').bytes;
+    const before = openMsiDatabase(built.bytes, 'before').readRecords('MsiFileHash');
+    const after = openMsiDatabase(patched, 'after');
+    const outer = readCabinet(readEmbeddedCabinet(after).bytes);
+    const parts = (bytes: Uint8Array): number[] => {
+      const digest = createHash('md5').update(bytes).digest();
+      return [0, 4, 8, 12].map((at) => digest.readInt32LE(at));
+    };
+    after.readRecords('MsiFileHash').forEach((row, i) => {
+      const entry = outer.find((e) => e.name === row['File_'])!;
+      t.deepEqual([row['HashPart1'], row['HashPart2'], row['HashPart3'], row['HashPart4']], parts(entry.bytes), String(row['File_']));
+      t.is(row['File_'] === built.fileKeys[1], row['HashPart1'] !== before[i]!['HashPart1']);
+    });
   } finally {
     dir.remove();
   }
