@@ -3,6 +3,7 @@ import { CompositeGroup } from '../adapters/composite-group.js';
 import { BtsTaskGroup } from '../adapters/btstask/btstask-group.js';
 import { ProcessRunner } from '../adapters/btstask/btstask-runner.js';
 import { findBtsTask } from '../adapters/btstask/find-btstask.js';
+import { btsTaskConsoleCodePage } from '../adapters/btstask/windows-registry.js';
 import { chooseCatalog, defaultEdgeOptions } from '../adapters/explorerom/catalog-probe.js';
 import type { EdgeBridgeOptions } from '../adapters/explorerom/edge-invoker.js';
 import { BtsBackupError, hints } from '../errors/index.js';
@@ -19,9 +20,12 @@ import type { GroupOptions } from './context.js';
 export async function openBtsTaskRunner(options: GroupOptions): Promise<{ executable: string; runner: ProcessRunner }> {
   const executable = await findBtsTask(options.btstask === undefined ? {} : { explicitPath: options.btstask });
   const timeoutMs = (options.btstaskTimeout ?? 3600) * 1000;
+  // BTSTask writes redirected output in the console's (OEM) code page: 850 on a German server.
+  const consoleCodePage = btsTaskConsoleCodePage();
+  const decoding = consoleCodePage === undefined ? {} : { consoleCodePage };
   const runner = /\.m?js$/i.test(executable)
-    ? new ProcessRunner({ command: process.execPath, prefixArgs: [path.resolve(executable)], timeoutMs })
-    : new ProcessRunner({ command: executable, timeoutMs });
+    ? new ProcessRunner({ command: process.execPath, prefixArgs: [path.resolve(executable)], timeoutMs, ...decoding })
+    : new ProcessRunner({ command: executable, timeoutMs, ...decoding });
   return { executable, runner };
 }
 
@@ -30,6 +34,7 @@ export async function openBtsTaskGroup(options: GroupOptions, log: (level: 'verb
   const env = process.env;
   const deployment = new BtsTaskGroup({
     runner,
+    log,
     ...(options.server === undefined ? {} : { server: options.server }),
     ...(options.database === undefined ? {} : { database: options.database }),
     ...(env['BIZTALKBACKUP_GAC_ROOT'] === undefined ? {} : { gacRoot: env['BIZTALKBACKUP_GAC_ROOT'] }),

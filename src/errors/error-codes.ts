@@ -65,6 +65,18 @@ export const errorCodes = {
   E_TEMP_AREA_ACL: { category: 'PermissionDenied', exitCode: 1 },
 
   // codes: BTSTask runner and output
+  /** A .cmd/.bat given as BTSTask: node cannot start it without a shell. */
+  E_BTSTASK_SCRIPT: { category: 'InvalidArgument', exitCode: 2 },
+  /** BTSTask ended by a signal (Ctrl-C, a service stop), not by its own error. */
+  E_BTSTASK_STOPPED: { category: 'OperationStopped', exitCode: 1 },
+  /** A file BTSTask needed (a temp CAB under %TEMP%\\BT\\PID<n>) was held by another process; retried first. */
+  E_BTSTASK_FILE_LOCKED: { category: 'ResourceBusy', exitCode: 1 },
+  /** "Access to the path ... is denied" from BTSTask; retried first. */
+  E_BTSTASK_ACCESS_DENIED: { category: 'PermissionDenied', exitCode: 1 },
+  /** "Unable to validate the given database": the account lacks BizTalk rights, or the server/database is wrong. */
+  E_BTSTASK_DATABASE: { category: 'ConnectionError', exitCode: 1 },
+  /** ExportApp's "Function failed during execution": a TEMP path with a space. */
+  E_BTSTASK_TEMP_PATH: { category: 'InvalidOperation', exitCode: 1 },
 
   // codes: real server (ExplorerOM, msiexec, registry, per-application faults)
 

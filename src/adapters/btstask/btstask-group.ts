@@ -4,8 +4,9 @@ import { SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type
 import { BtsBackupError } from '../../errors/index.js';
 import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
 import { gacPath } from '../dotnet/gac-path.js';
-import { checkBtsTaskRun, type BtsTaskOutput } from './btstask-output.js';
-import type { BtsTaskRunner } from './btstask-runner.js';
+import { callBtsTask, type BtsTaskLog, type RetryOptions } from './btstask-call.js';
+import type { BtsTaskOutput } from './btstask-output.js';
+import type { BtsTaskRunner, ProcessRun } from './btstask-runner.js';
 import { readResourceSpec, restrictResourceSpec, writeResourceSpec } from './resource-spec.js';
 import { createTempArea } from '../temp/temp-area.js';
 
@@ -19,6 +20,12 @@ export interface BtsTaskGroupOptions {
   gacRoot?: string;
   /** Where ResourceSpec temp files go; default the OS temp folder. */
   tempDir?: string;
+  /** Retries of transient BTSTask failures (locked temp CAB, access denied); tests shorten the pauses. */
+  retry?: Partial<RetryOptions>;
+  /** Where retry notices go (the CLI's log lines). */
+  log?: BtsTaskLog;
+  /** The TEMP folder BTSTask runs with (default TEMP/TMP of this process), named in the "space in TEMP" hint. */
+  tempPath?: string;
 }
 
 /**
@@ -45,14 +52,22 @@ export class BtsTaskGroup implements BizTalkGroup {
    * the line states one. Prefer ExplorerOM when it is available.
    */
   async listApplications(): Promise<ApplicationInfo[]> {
-    const output = await this.execute('ListApps', []);
+    const { output, run } = await this.executeRun('ListApps', []);
+    if ((run.stdoutOmittedBytes ?? 0) > 0) {
+      throw new BtsBackupError('E_BTSTASK_OUTPUT', `BTSTask ListApps printed more than BizTalkBackup keeps (${run.stdoutOmittedBytes} bytes left out): the application list would be incomplete.`, {
+        hint: 'Use the ExplorerOM back end for the inventory (--catalog explorerom); ListApps text is the last resort.',
+        details: { stdoutOmittedBytes: run.stdoutOmittedBytes },
+      });
+    }
     const apps: ApplicationInfo[] = [];
-    for (const line of [...output.text, ...output.information]) {
-      const name = /\bName\s*[:=]\s*"([^"]+)"/i.exec(line)?.[1];
+    const lines = [...output.text, ...output.information].flatMap((entry) => entry.split('\n'));
+    for (const line of lines) {
+      // `Name: "<app>"` in English; any label ending in "name" (`Anwendungsname:`) on localised servers.
+      const name = /(?:^|[\s,;])[\p{L}]*name\s*[:=]\s*"([^"]+)"/iu.exec(line)?.[1];
       if (name === undefined || apps.some((app) => app.name === name)) continue;
       apps.push({
         name,
-        description: /\bDescription\s*[:=]\s*"([^"]*)"/i.exec(line)?.[1] ?? '',
+        description: /\b\p{L}*(?:Description|Beschreibung)\s*[:=]\s*"([^"]*)"/iu.exec(line)?.[1] ?? '',
         isSystem: name === SYSTEM_APPLICATION,
         isDefault: /\bDefault\s*[:=]\s*"?true"?/i.test(line),
         status: parseStatus(line),
@@ -61,7 +76,7 @@ export class BtsTaskGroup implements BizTalkGroup {
     }
     if (apps.length === 0) {
       throw new BtsBackupError('E_BTSTASK_OUTPUT', 'BTSTask ListApps succeeded but listed no application BizTalkBackup could read (BizTalk.System is always there).', {
-        hint: 'ListApps text is undocumented and may differ between BizTalk versions: use the ExplorerOM back end for the inventory.',
+        hint: 'ListApps text is undocumented and may differ between BizTalk versions and languages: use the ExplorerOM back end for the inventory.',
         details: { text: output.text.slice(0, 20), information: output.information.slice(0, 20) },
       });
     }
@@ -142,11 +157,17 @@ export class BtsTaskGroup implements BizTalkGroup {
   }
 
   /** Runs one command (serialized per group) with /Server and /Database appended when configured. */
-  private execute(command: string, args: string[], target?: string): Promise<BtsTaskOutput> {
+  private async execute(command: string, args: string[], target?: string): Promise<BtsTaskOutput> {
+    return (await this.executeRun(command, args, target)).output;
+  }
+
+  private executeRun(command: string, args: string[], target?: string): Promise<{ output: BtsTaskOutput; run: ProcessRun }> {
     const full = [command, ...args];
     if (this.options.server !== undefined) full.push(formatParameter('Server', this.options.server));
     if (this.options.database !== undefined) full.push(formatParameter('Database', this.options.database));
-    const run = this.queue.then(async () => checkBtsTaskRun(command, await this.options.runner.run(full), target));
+    const run = this.queue.then(() =>
+      callBtsTask(this.options.runner, full, { target, tempPath: this.options.tempPath ?? defaultTempPath(), retry: this.options.retry, log: this.options.log }),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -164,6 +185,11 @@ export class BtsTaskGroup implements BizTalkGroup {
 /** One argv element, always the full documented parameter name: `/ApplicationName:Zahlungsverkehr Süd`. */
 function formatParameter(name: string, value: string): string {
   return `/${name}:${value}`;
+}
+
+/** The TEMP folder a child started by us sees (Windows: TEMP, then TMP). */
+export function defaultTempPath(): string | undefined {
+  return process.env['TEMP'] ?? process.env['TMP'];
 }
 
 function outcome(output: BtsTaskOutput): OperationOutcome {

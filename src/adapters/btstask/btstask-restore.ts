@@ -4,7 +4,8 @@ import type { AdapterHandlerInfo, ApplicationInfo, GroupInfo, HostInfo, Resource
 import { BtsBackupError } from '../../errors/index.js';
 import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
 import type { ApplicationReferenceEditor, BizTalkRestoreTarget, ImportApplicationOptions } from '../../ports/biztalk-restore.js';
-import { checkBtsTaskRun } from './btstask-output.js';
+import { callBtsTask, type BtsTaskLog, type RetryOptions } from './btstask-call.js';
+import { defaultTempPath } from './btstask-group.js';
 import { ProcessRunner, type BtsTaskRunner } from './btstask-runner.js';
 import { createTempArea } from '../temp/temp-area.js';
 
@@ -24,6 +25,9 @@ export interface BtsTaskRestoreOptions {
   /** ImportApp's own limit is 3600 s. */
   importTimeoutMs?: number;
   tempDir?: string;
+  /** Retries of transient BTSTask failures (locked temp CAB, access denied); tests shorten the pauses. */
+  retry?: Partial<RetryOptions>;
+  log?: BtsTaskLog;
 }
 
 /**
@@ -143,9 +147,8 @@ export class BtsTaskRestoreTarget implements BizTalkRestoreTarget {
     const full = [...args];
     if (this.options.server !== undefined) full.push(parameter('Server', this.options.server));
     if (this.options.database !== undefined) full.push(parameter('Database', this.options.database));
-    const command = args[0] ?? '';
     const run = this.queue.then(async () => {
-      const output = checkBtsTaskRun(command, await this.options.runner.run(full, timeoutMs === undefined ? {} : { timeoutMs }), application);
+      const { output } = await callBtsTask(this.options.runner, full, { target: application, timeoutMs, tempPath: defaultTempPath(), retry: this.options.retry, log: this.options.log });
       return { information: output.information, warnings: output.warnings };
     });
     this.queue = run.catch(() => undefined);

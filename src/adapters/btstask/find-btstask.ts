@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { BtsBackupError } from '../../errors/index.js';
-import { ProcessRunner, type BtsTaskRunner } from './btstask-runner.js';
+import { refuseScript, type BtsTaskRunner } from './btstask-runner.js';
+import { parseRegQuery, registryString, regRunner } from './windows-registry.js';
 
 export const BIZTALK_REGISTRY_KEY = 'HKLM\\SOFTWARE\\Microsoft\\BizTalk Server\\3.0';
 
@@ -9,9 +10,11 @@ export interface FindBtsTaskOptions {
   /** An explicit path wins; it must exist. */
   explicitPath?: string;
   platform?: NodeJS.Platform;
-  /** Runs `reg` (injectable for tests); defaults to a ProcessRunner around reg.exe. */
+  /** Runs `reg` (injectable for tests); defaults to reg.exe with its output decoded in the OEM code page. */
   reg?: BtsTaskRunner;
   fileExists?: (file: string) => Promise<boolean>;
+  /** For REG_EXPAND_SZ values (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -21,12 +24,13 @@ export interface FindBtsTaskOptions {
 export async function findBtsTask(options: FindBtsTaskOptions = {}): Promise<string> {
   const exists = options.fileExists ?? defaultExists;
   if (options.explicitPath !== undefined) {
+    refuseScript(options.explicitPath);
     if (await exists(options.explicitPath)) return options.explicitPath;
     throw notFound(`BTSTask was not found at "${options.explicitPath}".`, options.explicitPath);
   }
   const platform = options.platform ?? process.platform;
   if (platform !== 'win32') throw notFound('BTSTask.exe only exists on Windows with BizTalk Server installed; give its path explicitly or use the simulator.', undefined);
-  const reg = options.reg ?? new ProcessRunner({ command: 'reg', timeoutMs: 15_000, platform });
+  const reg = options.reg ?? regRunner(platform);
   for (const view of ['/reg:64', '/reg:32']) {
     let stdout: string;
     try {
@@ -36,7 +40,7 @@ export async function findBtsTask(options: FindBtsTaskOptions = {}): Promise<str
     } catch {
       continue;
     }
-    const installPath = parseRegQueryValue(stdout, 'InstallPath');
+    const installPath = registryString(parseRegQuery(stdout, 'InstallPath'), options.env ?? process.env);
     if (installPath === undefined) continue;
     const candidate = path.win32.join(installPath, 'BTSTask.exe');
     if (await exists(candidate)) return candidate;
@@ -44,16 +48,10 @@ export async function findBtsTask(options: FindBtsTaskOptions = {}): Promise<str
   throw notFound(`BizTalk Server's install folder was not found in the registry (${BIZTALK_REGISTRY_KEY}, value InstallPath).`, undefined);
 }
 
-/** The data of `value` in `reg query` output: `    InstallPath    REG_SZ    C:\Program Files (x86)\Microsoft BizTalk Server\`. */
+/** The data of `value` in `reg query` output (REG_SZ or REG_EXPAND_SZ, unexpanded); see windows-registry.ts. */
 export function parseRegQueryValue(stdout: string, value: string): string | undefined {
-  for (const line of stdout.split(/\r?\n/)) {
-    const match = /^\s+(.+?)\s{2,}(REG_SZ|REG_EXPAND_SZ)\s{2,}(.*)$/.exec(line) ?? /^\s+(\S+)\s+(REG_SZ|REG_EXPAND_SZ)\s+(.*)$/.exec(line);
-    if (match !== null && (match[1] ?? '').toLowerCase() === value.toLowerCase()) {
-      const data = (match[3] ?? '').trim();
-      return data === '' ? undefined : data;
-    }
-  }
-  return undefined;
+  const found = parseRegQuery(stdout, value);
+  return found === undefined || found.data === '' || (found.type !== 'REG_SZ' && found.type !== 'REG_EXPAND_SZ') ? undefined : found.data;
 }
 
 async function defaultExists(file: string): Promise<boolean> {

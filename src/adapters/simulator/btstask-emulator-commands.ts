@@ -9,6 +9,7 @@ import { addApplication, importBindingsXml, importPackage, removeApplication } f
 import { buildResourceSpec, readResourceSpec } from '../btstask/resource-spec.js';
 import type { ParsedInvocation } from './btstask-grammar.js';
 import type { SimulatedGroup } from './simulated-group.js';
+import { cultureText, type EmulatorCulture } from './btstask-emulator-culture.js';
 
 /** One line of BTSTask output, in order. `text` lines carry no prefix (listings). */
 export interface EmulatorLine {
@@ -45,6 +46,8 @@ export interface EmulatorContext {
   application: string | undefined;
   log: EmulatorLog;
   cwd: string;
+  /** The language BTSTask prints in (listing labels; the prefixes and summary are formatOutput's). */
+  culture: EmulatorCulture;
   /** Writes the group state back (for mutating commands: ImportApp, AddApp, RemoveApp ...). */
   saveState: () => Promise<void>;
 }
@@ -78,7 +81,7 @@ export const emulatorCommands: Record<string, EmulatorCommand> = {
   ListApps: {
     applicationScoped: false,
     async run(context) {
-      for (const app of context.group.state.applications) context.log.text(`Application Name: "${app.name}"  Description: "${app.description}"`);
+      for (const app of context.group.state.applications) context.log.text(cultureText(context.culture).applicationLine(app.name, app.description));
       context.log.blank();
     },
   },

@@ -126,7 +126,11 @@ export function parseBtsTaskArguments(argv: readonly string[], commands: readonl
   return { ok: true, invocation: { command, values } };
 }
 
-/** `/Name:value`, `-Name:value`, `/Flag`; one pair of surrounding double quotes around the value is removed. */
+/**
+ * `/Name:value`, `-Name:value`, `/Flag`. The value is taken as it is: BTSTask is a .NET program whose argument
+ * splitter (CommandLineToArgvW rules, `splitWindowsCommandLine`) has already removed the quotes a user typed, so a
+ * quote still in an argv element is part of the value (`/ApplicationName:"X"` names an application called `"X"`).
+ */
 function splitParameterToken(token: string): { prefix: string; name: string; value: string | undefined } | undefined {
   const prefix = token[0];
   if (prefix !== '/' && prefix !== '-') return undefined;
@@ -135,9 +139,7 @@ function splitParameterToken(token: string): { prefix: string; name: string; val
   if (colon < 0) return body === '' ? undefined : { prefix, name: body, value: undefined };
   const name = body.slice(0, colon);
   if (name === '') return undefined;
-  let value = body.slice(colon + 1);
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-  return { prefix, name, value };
+  return { prefix, name, value: body.slice(colon + 1) };
 }
 
 export function commandUsage(command: CommandSpec): string {

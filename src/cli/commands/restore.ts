@@ -62,6 +62,7 @@ async function openRestoreTarget(args: RestoreArgs, out: Output): Promise<{ targ
     target: new BtsTaskRestoreTarget({
       group,
       runner,
+      log: (level, message) => out.log(level, message),
       ...(args.server === undefined ? {} : { server: args.server }),
       ...(args.database === undefined ? {} : { database: args.database }),
       ...(references === undefined ? {} : { references }),

@@ -69,8 +69,12 @@ for (const [line, argv] of splits) {
   });
 }
 
-test('a value still wrapped in quotes (passed through verbatim) loses one pair of them', (t) => {
+test('a value still wrapped in quotes keeps them, as in real BTSTask (.NET already removed the quotes a user typed)', (t) => {
   const outcome = parseBtsTaskArguments(['ListApp', '/A:"Zahlungsverkehr Süd"']);
   t.true(outcome.ok);
-  if (outcome.ok) t.is(outcome.invocation.values.get('ApplicationName'), 'Zahlungsverkehr Süd');
+  if (outcome.ok) t.is(outcome.invocation.values.get('ApplicationName'), '"Zahlungsverkehr Süd"');
+  // What the user typed at cmd.exe reaches BTSTask without them.
+  const typed = parseBtsTaskArguments(splitWindowsCommandLine('ListApp /A:"Zahlungsverkehr Süd"'));
+  t.true(typed.ok);
+  if (typed.ok) t.is(typed.invocation.values.get('ApplicationName'), 'Zahlungsverkehr Süd');
 });
