@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
@@ -9,7 +10,8 @@ import { readApplicationPackage } from '../../../src/formats/msi/application-pac
 import { SAMPLE_ASSEMBLIES, SAMPLE_FTP_PASSWORD, SAMPLE_SFTP_PASSWORD } from '../../../src/adapters/simulator/sample-group.js';
 import { gacPath } from '../../../src/adapters/dotnet/gac-path.js';
 import { parseBtsTaskOutput } from '../../../src/adapters/btstask/btstask-output.js';
-import { createEmulatorSetup, RecordingRunner, waitForExit, type EmulatorSetup } from '../../support/btstask-emulator.js';
+import { createEmulatorSetup, EMULATOR_SCRIPT, RecordingRunner, waitForExit, type EmulatorSetup } from '../../support/btstask-emulator.js';
+import { makeTempDir, runCli } from '../../support/cli.js';
 
 const ZAHLUNG = 'Zahlungsverkehr Süd';
 
@@ -338,4 +340,75 @@ test.serial('hosts and adapter handlers are not BTSTask business: E_UNSUPPORTED 
     t.is(code(error), 'E_UNSUPPORTED');
     t.regex((error as { hint?: string }).hint ?? '', /ExplorerOM/);
   }
+});
+
+// ---- German servers, OEM consoles ---------------------------------------------------------------------------------
+const GERMAN_850 = [EMULATOR_SCRIPT, '--culture', 'de-DE', '--codepage', '850'];
+
+test.serial('emulator --codepage 850: output bytes are OEM 850 (ü is 0x81), the summary German', async (t) => {
+  const setup = await createEmulatorSetup();
+  try {
+    const raw = execFileSync(process.execPath, [...GERMAN_850, 'ListApps'], { env: setup.env, cwd: setup.dir });
+    t.true(raw.includes(Buffer.from('Anwendungsname: "Zahlungsverkehr S\x81d"', 'latin1')));
+    t.false(raw.includes(Buffer.from('Süd', 'utf8')));
+    t.true(raw.includes(Buffer.from('Der Befehl wurde mit 0 Fehlern und 0 Warnungen erfolgreich ausgef\x81hrt.', 'latin1')));
+  } finally {
+    await setup.cleanup();
+  }
+});
+
+test.serial('German server, OEM 850 console: ListApps names with umlauts, German success summaries pass, exports work', async (t) => {
+  const setup = await createEmulatorSetup();
+  try {
+    const group = new BtsTaskGroup({ runner: setup.runner({ prefixArgs: GERMAN_850, consoleCodePage: 850 }), gacRoot: setup.gacRoot, tempDir: setup.dir });
+    const apps = await group.listApplications();
+    t.deepEqual(apps.map((a) => a.name), setup.state.applications.map((a) => a.name));
+    t.is(apps.find((a) => a.name === ZAHLUNG)?.description, 'Zahlungsverkehr mit den Banken in Süddeutschland');
+    const msi = join(setup.dir, 'Süd.msi');
+    await group.exportApplication(ZAHLUNG, msi);
+    t.is(readApplicationPackage(new Uint8Array(await readFile(msi)), msi).summary.title, ZAHLUNG);
+    // Without the code page the same bytes give the name the run used to stop on.
+    const utf8 = new BtsTaskGroup({ runner: setup.runner({ prefixArgs: GERMAN_850 }), gacRoot: setup.gacRoot, tempDir: setup.dir });
+    t.true((await utf8.listApplications()).some((a) => a.name === 'Zahlungsverkehr S\ufffdd'));
+  } finally {
+    await setup.cleanup();
+  }
+});
+
+test.serial('German server: a localised failure keeps its text (umlauts intact), is classified, and transient ones are retried', async (t) => {
+  const errors = ['Fehler beim Hinzufügen der Ressource(n).\r\n  Der Zugriff auf den Pfad "C:\\Programme\\Süd\\Süd.Schemas.dll" wurde verweigert.'];
+  const setup = await createEmulatorSetup((state) => {
+    state.faults = [{ command: 'ExportApp', application: ZAHLUNG, errors }];
+  });
+  try {
+    const recorder = new RecordingRunner(setup.runner({ prefixArgs: GERMAN_850, consoleCodePage: 850 }));
+    const logs: string[] = [];
+    const group = new BtsTaskGroup({ runner: recorder, gacRoot: setup.gacRoot, tempDir: setup.dir, retry: { sleep: async () => undefined }, log: (_l, m) => void logs.push(m) });
+    const error = await t.throwsAsync(group.exportApplication(ZAHLUNG, join(setup.dir, 'x.msi')));
+    t.is(code(error), 'E_BTSTASK_ACCESS_DENIED');
+    t.is(recorder.calls.length, 3);
+    t.is(logs.length, 2);
+    t.deepEqual(details(error)['errors'], ['Fehler beim Hinzufügen der Ressource(n).\nDer Zugriff auf den Pfad "C:\\Programme\\Süd\\Süd.Schemas.dll" wurde verweigert.']);
+    t.regex(details(error)['stdout'] as string, /Der Befehl ist mit 1 Fehlern und 0 Warnungen fehlgeschlagen\./);
+    t.is(details(error)['exitCode'], 1);
+  } finally {
+    await setup.cleanup();
+  }
+});
+
+test('CLI on a German server with an OEM 850 console (emulator): export backs up every application, Süd included', async (t) => {
+  const dir = await makeTempDir('cli-german');
+  const state = path.join(dir, 'group', 'state.json');
+  t.is((await runCli(['simulator-init', '--state', state])).exitCode, 0);
+  const env = {
+    BIZTALKBACKUP_SIM_STATE: state,
+    BIZTALKBACKUP_GAC_ROOT: `${state}.gac`,
+    BIZTALKBACKUP_SIM_CULTURE: 'de-DE',
+    BIZTALKBACKUP_SIM_CODEPAGE: '850',
+    BIZTALKBACKUP_BTSTASK_CODEPAGE: '850',
+  };
+  const emulator = path.join('dist', 'src', 'adapters', 'simulator', 'btstask-emulator.js');
+  const run = await runCli(['export', '--btstask', emulator, '--store', path.join(dir, 'store'), '--json'], { env, timeoutMs: 120_000 });
+  t.is(run.exitCode, 0, run.stderr);
+  t.like(run.out.find((l) => l['kind'] === 'BackupApplication' && l['name'] === ZAHLUNG), { backupStatus: 'Exported' });
 });
