@@ -63,11 +63,11 @@ export class BtsTaskGroup implements BizTalkGroup {
     const lines = [...output.text, ...output.information].flatMap((entry) => entry.split('\n'));
     for (const line of lines) {
       // `Name: "<app>"` in English; any label ending in "name" (`Anwendungsname:`) on localised servers.
-      const name = /(?:^|[\s,;])[\p{L}]*name\s*[:=]\s*"([^"]+)"/iu.exec(line)?.[1];
+      const name = /(?:^|[\s,;])\p{L}{0,40}name\s*[:=]\s*"([^"]+)"/iu.exec(line)?.[1];
       if (name === undefined || apps.some((app) => app.name === name)) continue;
       apps.push({
         name,
-        description: /\b\p{L}*(?:Description|Beschreibung)\s*[:=]\s*"([^"]*)"/iu.exec(line)?.[1] ?? '',
+        description: /\b\p{L}{0,40}(?:Description|Beschreibung)\s*[:=]\s*"([^"]*)"/iu.exec(line)?.[1] ?? '',
         isSystem: name === SYSTEM_APPLICATION,
         isDefault: /\bDefault\s*[:=]\s*"?true"?/i.test(line),
         status: parseStatus(line),

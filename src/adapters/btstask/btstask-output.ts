@@ -37,6 +37,8 @@ const ENTRY = /^(Information|Warning|Warnung|Error|Fehler):\s?(.*)$/i;
 const ENTRY_KIND: Record<string, 'information' | 'warning' | 'error'> = { information: 'information', warning: 'warning', warnung: 'warning', error: 'error', fehler: 'error' };
 
 function matchSummary(line: string): BtsTaskSummary | undefined {
+  // A summary is one short line; never run the lazy German pattern over a megabyte of text.
+  if (line.length > 400) return undefined;
   const english = SUMMARIES[0]?.exec(line);
   if (english) return { succeeded: (english[1] ?? '').toLowerCase() === 'succeeded', errors: Number(english[2]), warnings: Number(english[3]) };
   const german = SUMMARIES[1]?.exec(line);
@@ -165,7 +167,7 @@ export function classifyFailure(text: string, tempPath?: string): KnownCause | u
       hint: 'Another process held one of BTSTask\'s files (a temp CAB under %TEMP%\\BT\\PID<n>: another deployment, or an antivirus scan). BizTalkBackup retries a few times; if it persists, run one BTSTask at a time per group and exclude %TEMP%\\BT from scanning.',
     };
   }
-  if (/Access to the path\b.*\bis denied|Zugriff auf den Pfad\b.*\bverweigert/i.test(text)) {
+  if (/Access to the path\b[^\r\n]{0,600}?\bis denied|Zugriff auf den Pfad\b[^\r\n]{0,600}?\bverweigert/i.test(text)) {
     return {
       code: 'E_BTSTASK_ACCESS_DENIED',
       transient: true,
@@ -234,7 +236,8 @@ export function boundText(text: string, limit: number): string {
  */
 export function maskSecretsInText(text: string): string {
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+):[^\s@/'"]*@/gi, '$1:******@')
+    // The scheme is anchored at a word start and bounded, so a long run of letters is scanned once, not once per letter.
+    .replace(/\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"]+):[^\s@/'"]*@/gi, '$1:******@')
     .replace(/\b(password|pwd|passwd|secret|sharedaccesskey|accountkey|clientsecret)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^;\s'"<>]+)/gi, '$1$2******');
 }
 

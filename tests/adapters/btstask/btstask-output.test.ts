@@ -215,3 +215,12 @@ test('a BTSTask ended by a signal is E_BTSTASK_STOPPED, not a BTSTask error', (t
   const error = t.throws(() => checkBtsTaskRun('ExportApp', { exitCode: 128, stdout: '', stderr: '', signal: 'SIGINT' }));
   t.is(code(error), 'E_BTSTASK_STOPPED');
 });
+
+test('a megabyte of hostile text (one long line of letters, repeated markers) is parsed, classified and masked in linear time', (t) => {
+  const long = `Error: Access to the path ${'Access to the path '.repeat(30_000)}${'x'.repeat(500_000)}\r\nDer Befehl ${'1 Fehler '.repeat(20_000)}\r\n`;
+  const started = Date.now();
+  const error = t.throws(() => checkBtsTaskRun('ExportApp', { exitCode: 1, stdout: long, stderr: `http${'s'.repeat(200_000)}` }));
+  t.truthy(code(error));
+  t.is(maskSecretsInText('y'.repeat(300_000)).length, 300_000);
+  t.true(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+});

@@ -52,16 +52,18 @@ test.serial('timeout: a grandchild that escaped the tree and holds stdout does n
     const pidFile = join(dir, 'pids');
     const started = Date.now();
     try {
-      const run = await runCli(['inventory', '--btstask', FAKE, '--catalog', 'btstask', '--btstask-timeout', '1', '--json'], {
+      // The timeout leaves the fake time to start its grandchild even on a loaded machine.
+      const run = await runCli(['inventory', '--btstask', FAKE, '--catalog', 'btstask', '--btstask-timeout', '8', '--json'], {
         env: { FAKE_BTSTASK_MODE: 'escape-hang', FAKE_BTSTASK_PIDFILE: pidFile },
-        timeoutMs: 60_000,
+        timeoutMs: 100_000,
       });
       const elapsed = Date.now() - started;
-      // Before the fix the CLI waited for the grandchild (120 s here) and runCli killed it at 60 s (exit -1).
+      const [fake, grandchild] = await readPids(pidFile, 2, 0);
+      t.truthy(grandchild, 'the grandchild was started before the timeout');
+      // Before the fix the CLI waited for the grandchild (120 s here) and runCli killed it at 100 s (exit -1).
       t.is(run.exitCode, 1, run.stderr);
       t.true(run.err.some((line) => line['type'] === 'error' && line['code'] === 'E_BTSTASK_TIMEOUT'), run.stderr);
-      t.true(elapsed < 30_000, `the CLI took ${elapsed} ms`);
-      const [fake, grandchild] = await readPids(pidFile, 2);
+      t.true(elapsed < 60_000, `the CLI took ${elapsed} ms`);
       t.true(await waitForExit(fake!), 'the fake BTSTask itself was killed');
       t.true(grandchild !== undefined && (await isProcessAlive(grandchild)), 'the escaped grandchild is still running: the CLI did not wait for it');
     } finally {
@@ -75,10 +77,11 @@ test.serial('timeout in-process: E_BTSTASK_TIMEOUT soon after the timeout althou
     const pidFile = join(dir, 'pids');
     try {
       const started = Date.now();
-      const error = await t.throwsAsync(fakeRunner({ FAKE_BTSTASK_MODE: 'escape-hang', FAKE_BTSTASK_PIDFILE: pidFile }, { timeoutMs: 1500 }).run(['ListApps']));
+      const error = await t.throwsAsync(fakeRunner({ FAKE_BTSTASK_MODE: 'escape-hang', FAKE_BTSTASK_PIDFILE: pidFile }, { timeoutMs: 6000 }).run(['ListApps']));
       const elapsed = Date.now() - started;
       t.is(code(error), 'E_BTSTASK_TIMEOUT');
-      t.true(elapsed < 1500 + 8000, `took ${elapsed} ms`);
+      t.is((await readPids(pidFile, 2, 0)).length, 2, 'the grandchild was started before the timeout');
+      t.true(elapsed < 6000 + 10_000, `took ${elapsed} ms`);
       t.true(((error as { details?: Record<string, unknown> }).details?.['stdoutTail'] as string).includes('BizTalk Application Deployment Utility'));
       t.deepEqual(trackedChildren(), []);
     } finally {
@@ -127,6 +130,14 @@ test.serial('50 MB of output: head and tail kept, the rest counted; the summary 
   t.true(run.tail.includes('Command succeeded with 0 errors, 0 warnings.'));
   // The unbounded capture peaked at 229 MB for the same output.
   t.true(run.hwm > 0 && run.hwm < 150 * 1024 * 1024, `peak RSS ${Math.round(run.hwm / 1048576)} MB`);
+});
+
+test.serial('ListApps text that is one megabyte-long line of letters is read in linear time (no regex backtracking)', async (t) => {
+  const runner = { run: async (args: readonly string[]) => ({ argv: [...args], pid: 1, exitCode: 0, stdout: `${'Anwendungs'.repeat(100_000)}\r\n`, stderr: '', durationMs: 1 }) };
+  const started = Date.now();
+  const error = await t.throwsAsync(new BtsTaskGroup({ runner, gacRoot: '/tmp' }).listApplications());
+  t.is(code(error), 'E_BTSTASK_OUTPUT');
+  t.true(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
 });
 
 test.serial('a group refuses a ListApps listing it could only read in part (bytes left out of the middle)', async (t) => {
