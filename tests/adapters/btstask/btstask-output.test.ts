@@ -96,6 +96,12 @@ const tolerated: [string, string][] = [
   ['empty output', ''],
   ['a summary in a language the parser does not know', success.replace('Command succeeded with 0 errors, 1 warnings.', 'La commande a réussi avec 0 erreurs et 1 avertissements.')],
 ];
+test('constructed: a successful run whose output has no summary line is success (exit code 0)', async (t) => {
+  const out = checkBtsTaskRun('ExportApp', { exitCode: 0, stdout: await fixture('constructed-no-summary-success.txt'), stderr: '' });
+  t.is(out.summary, undefined);
+  t.is(out.information.length, 2);
+});
+
 for (const [title, stdout] of tolerated) {
   test(`exit 0 with ${title} -> success`, (t) => {
     t.notThrows(() => checkBtsTaskRun('ExportApp', { exitCode: 0, stdout, stderr: '' }));
