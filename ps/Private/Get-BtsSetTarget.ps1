@@ -18,6 +18,11 @@ function Get-BtsSetTarget {
 
     if ($InputObject) {
         foreach ($set in $InputObject) {
+            if ($set.PSObject.TypeNames -contains 'BizTalkBackup.BackupApplication') {
+                # Export-BtsAppBackup | Test-BtsAppBackup: the applications ride ahead of their set, which follows.
+                Write-Verbose ('{0}: part of the backup set that follows in the pipeline.' -f $set.Name)
+                continue
+            }
             $store = $null
             if ($set.PSObject.Properties['Store']) { $store = [string]$set.Store }
             if (-not $store) {

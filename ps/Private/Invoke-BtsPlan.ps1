@@ -25,11 +25,16 @@ function Invoke-BtsPlan {
     foreach ($key in $Request.Keys) { $dryRun[$key] = $Request[$key] }
     $dryRun['dryRun'] = $true
     $objectsToDelete = 0
+    # A restore's dry run reports each application with its steps and then the same steps again as PlanStep lines:
+    # the steps of an application already told are not told twice.
+    $told = New-Object -TypeName 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
     Invoke-BtsCore -Command $Command -Request $dryRun -Caller $Caller -EnableException:$EnableException -Environment $Environment | ForEach-Object {
         if ($_.PSObject.TypeNames -contains 'BizTalkBackup.RestoreApplication') {
             # A restore's dry run describes each application with the steps it would run.
             $application = [string]$_.TargetName
             if (-not $application) { $application = [string]$_.Application }
+            $null = $told.Add($application)
+            if ($_.Application) { $null = $told.Add([string]$_.Application) }
             if ([string]$_.Status -ne 'Planned') {
                 Write-Verbose ('{0} {1}: {2}' -f $_.Status, $application, (@($_.Reasons) -join '; '))
                 return
@@ -42,6 +47,7 @@ function Invoke-BtsPlan {
             return
         }
         if ($_.PSObject.TypeNames -notcontains 'BizTalkBackup.PlanStep') { return }
+        if ($_.PSObject.Properties['Application'] -and $_.Application -and $told.Contains([string]$_.Application)) { return }
         $action = [string]$_.Action
         $target = ''
         if ($_.PSObject.Properties['Application'] -and $_.Application) { $target = [string]$_.Application }

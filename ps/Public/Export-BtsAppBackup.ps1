@@ -91,7 +91,9 @@ function Export-BtsAppBackup {
 
     .OUTPUTS
     BizTalkBackup.BackupApplication, one per application (Name, BackupStatus Exported/Unchanged/Failed/Skipped,
-    Artifacts, Reasons), then BizTalkBackup.BackupSet for the new set (SetId, CreatedAt, Applications, Store).
+    Artifacts, Reasons), then BizTalkBackup.BackupSet (SetId, Status, CreatedAt in UTC, Applications, Store): Status
+    Created for the set this run wrote, or Unchanged when nothing changed since the newest set, which it then names
+    (the run says so in one line and writes no new set). The set pipes on to Test-BtsAppBackup and Get-BtsAppBackup.
 
     .NOTES
     Not backed up: the BizTalk master secret and Enterprise Single Sign-On (SSO) data, hosts, host instances and
@@ -183,7 +185,19 @@ function Export-BtsAppBackup {
         $what = 'all applications'
         if ($names.Count -gt 0) { $what = $names -join ', ' }
         if ($PSCmdlet.ShouldProcess($store, ('Back up {0}' -f $what))) {
-            Invoke-BtsCore -Command 'export' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store }
+            Invoke-BtsCore -Command 'export' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store } | ForEach-Object {
+                if ($_.PSObject.TypeNames[0] -eq 'BizTalkBackup.BackupSet' -and $_.PSObject.Properties['Status']) {
+                    # Status says what the run did (Created, or Unchanged: the set named is the store's current one);
+                    # a Committed False beside an old SetId read like a failed commit.
+                    $_.PSObject.Properties.Remove('Committed')
+                    if ([string]$_.Status -eq 'Unchanged') {
+                        $created = $_.CreatedAt
+                        if ($created -is [datetime]) { $created = $created.ToLocalTime().ToString('yyyy-MM-dd HH:mm:ss') }
+                        Write-Host ('Nothing changed since backup set {0} ({1}): it stays the current backup, no new set was written.' -f $_.SetId, $created)
+                    }
+                }
+                $_
+            }
         }
     }
 }

@@ -34,7 +34,8 @@ function Get-BtsAppBackup {
     Finds the newest set that holds Contoso.Orders and verifies it, re-reading every object.
 
     .INPUTS
-    None.
+    Objects with a Store (or Path) and a SetId property, bound by property name: Export-BtsAppBackup | Get-BtsAppBackup
+    shows the set just written.
 
     .OUTPUTS
     BizTalkBackup.BackupSet: SetId, CreatedAt, Applications, Store and the other fields of the set's manifest; with
@@ -50,35 +51,53 @@ function Get-BtsAppBackup {
     [CmdletBinding()]
     [OutputType('BizTalkBackup.BackupSet')]
     param(
-        [Parameter(Mandatory = $true, Position = 0)]
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)]
         [Alias('Store')]
         [string]$Path,
 
         [SupportsWildcards()]
         [string[]]$Name,
 
-        [Parameter(Position = 1)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = $true)]
         [string[]]$SetId,
 
         [switch]$EnableException
     )
 
-    $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
-    if ($SetId) {
-        foreach ($id in $SetId) {
-            # One object per set, as for a listing, so the output pipes on: the applications ride along in ApplicationDetails.
-            $shown = @(Invoke-BtsCore -Command 'show' -Request @{ store = $store; set = $id } -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store })
-            $details = @($shown | Where-Object { $_.PSObject.TypeNames[0] -eq 'BizTalkBackup.BackupSetApplication' })
-            foreach ($set in @($shown | Where-Object { $_.PSObject.TypeNames[0] -ne 'BizTalkBackup.BackupSetApplication' })) {
-                if ($set.PSObject.TypeNames[0] -eq 'BizTalkBackup.BackupSet') {
-                    $set | Add-Member -MemberType NoteProperty -Name 'ApplicationDetails' -Value $details -Force
-                }
-                $set
-            }
-        }
-        return
+    begin {
+        # Store -> set ids asked for, in pipeline order: Export-BtsAppBackup | Get-BtsAppBackup binds by property name
+        # (Store, SetId), its applications name only the store and its set names the set, shown once.
+        $stores = New-Object -TypeName 'System.Collections.Specialized.OrderedDictionary' -ArgumentList ([System.StringComparer]::Ordinal)
     }
-    $request = @{ store = $store }
-    if ($Name) { $request['name'] = @($Name) }
-    Invoke-BtsCore -Command 'list' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store }
+
+    process {
+        $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
+        if (-not $stores.Contains($store)) { $stores[$store] = New-Object -TypeName System.Collections.Generic.List[string] }
+        foreach ($id in @($SetId)) {
+            if ($id -and -not $stores[$store].Contains($id)) { $stores[$store].Add($id) }
+        }
+    }
+
+    end {
+        foreach ($store in @($stores.Keys)) {
+            $ids = $stores[$store]
+            if ($ids.Count -gt 0) {
+                foreach ($id in $ids) {
+                    # One object per set, as for a listing, so the output pipes on: the applications ride along in ApplicationDetails.
+                    $shown = @(Invoke-BtsCore -Command 'show' -Request @{ store = $store; set = $id } -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store })
+                    $details = @($shown | Where-Object { $_.PSObject.TypeNames[0] -eq 'BizTalkBackup.BackupSetApplication' })
+                    foreach ($set in @($shown | Where-Object { $_.PSObject.TypeNames[0] -ne 'BizTalkBackup.BackupSetApplication' })) {
+                        if ($set.PSObject.TypeNames[0] -eq 'BizTalkBackup.BackupSet') {
+                            $set | Add-Member -MemberType NoteProperty -Name 'ApplicationDetails' -Value $details -Force
+                        }
+                        $set
+                    }
+                }
+                continue
+            }
+            $request = @{ store = $store }
+            if ($Name) { $request['name'] = @($Name) }
+            Invoke-BtsCore -Command 'list' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store }
+        }
+    }
 }

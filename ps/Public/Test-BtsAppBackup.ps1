@@ -20,7 +20,8 @@ function Test-BtsAppBackup {
     Verifies only the applications with these names; wildcards allowed.
 
     .PARAMETER InputObject
-    Backup sets from Get-BtsAppBackup.
+    Backup sets from Get-BtsAppBackup or Export-BtsAppBackup. The BizTalkBackup.BackupApplication objects
+    Export-BtsAppBackup writes before its set are passed over: the set that follows them is verified once.
 
     .PARAMETER ReadData
     Re-reads and re-hashes every object of the set, not just its structure.
@@ -37,6 +38,11 @@ function Test-BtsAppBackup {
     Verifies the structure of every backup set in the store, one set at a time.
 
     .EXAMPLE
+    Export-BtsAppBackup -Path D:\BizTalkBackups | Test-BtsAppBackup -ReadData
+
+    Backs up, then re-reads the set just written.
+
+    .EXAMPLE
     Test-BtsAppBackup -Path D:\BizTalkBackups -SetId latest -ReadData -EnableException
 
     Re-hashes every object of the newest set and throws if anything is wrong, for use in a scheduled task.
@@ -47,7 +53,7 @@ function Test-BtsAppBackup {
     Re-reads a seventh of the objects each day of the week.
 
     .INPUTS
-    BizTalkBackup.BackupSet
+    BizTalkBackup.BackupSet (from Get-BtsAppBackup or Export-BtsAppBackup)
 
     .OUTPUTS
     BizTalkBackup.VerifyResult: SetId, Application, Status (Verified or Failed), Level, Objects, ObjectsRead and the
@@ -70,8 +76,9 @@ function Test-BtsAppBackup {
         [Parameter(Position = 1, ParameterSetName = 'Path')]
         [string[]]$SetId,
 
+        # Not constrained to BizTalkBackup.BackupSet: Export-BtsAppBackup | Test-BtsAppBackup pipes the exported
+        # applications ahead of their set, and they must bind (and be passed over) rather than fail one by one.
         [Parameter(Mandatory = $true, ValueFromPipeline = $true, ParameterSetName = 'InputObject')]
-        [PSTypeName('BizTalkBackup.BackupSet')]
         [psobject[]]$InputObject,
 
         [SupportsWildcards()]

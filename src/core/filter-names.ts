@@ -1,8 +1,10 @@
 /**
  * PowerShell-style wildcards (`*`, `?`, `[a-z]`), case-insensitive, as dbatools' -Name / -ExcludeName.
- * A pattern without wildcards must match a name exactly (case aside).
+ * A pattern without wildcards must match a name exactly (case aside). Patterns and names are compared in Unicode
+ * normalisation form C: `'Su' + [char]0x308 + 'd'` typed in a console matches the application `Süd`.
  */
-export function wildcardToRegExp(pattern: string): RegExp {
+export function wildcardToRegExp(wildcard: string): RegExp {
+  const pattern = normalizeName(wildcard);
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i] ?? '';
@@ -20,6 +22,11 @@ export function wildcardToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 'iu');
 }
 
+/** One normalisation form (NFC) for every name compared: decomposed and precomposed spellings are the same name. */
+export function normalizeName(name: string): string {
+  return name.normalize('NFC');
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
@@ -33,12 +40,13 @@ export function filterNames<T>(items: readonly T[], nameOf: (item: T) => string,
   const includes = include.map(wildcardToRegExp);
   const excludes = exclude.map(wildcardToRegExp);
   return items.filter((item) => {
-    const name = nameOf(item);
+    const name = normalizeName(nameOf(item));
     return (includes.length === 0 || includes.some((re) => re.test(name))) && !excludes.some((re) => re.test(name));
   });
 }
 
 /** Include patterns without wildcards that matched nothing: the user named an application that does not exist. */
 export function unmatchedLiterals(names: readonly string[], include: readonly string[]): string[] {
-  return include.filter((pattern) => !hasWildcard(pattern) && !names.some((name) => name.toLowerCase() === pattern.toLowerCase()));
+  const key = (name: string): string => normalizeName(name).toLowerCase();
+  return include.filter((pattern) => !hasWildcard(pattern) && !names.some((name) => key(name) === key(pattern)));
 }

@@ -29,3 +29,13 @@ test('regular-expression characters in names are not special', (t) => {
   t.true(wildcardToRegExp('a+b(c)').test('a+b(c)'));
   t.false(wildcardToRegExp('a+b').test('aab'));
 });
+
+test('names compare in one Unicode normalisation form: decomposed input matches the precomposed name and back', (t) => {
+  const precomposed = 'Zahlungsverkehr S\u00fcd';
+  const decomposed = 'Zahlungsverkehr Su\u0308d';
+  t.deepEqual(filterNames([precomposed, 'Contoso.Orders'], (n) => n, [decomposed]), [precomposed]);
+  t.deepEqual(filterNames([decomposed], (n) => n, [precomposed]), [decomposed]);
+  t.deepEqual(filterNames([precomposed], (n) => n, ['*Su\u0308d']), [precomposed]);
+  t.deepEqual(filterNames([precomposed, 'Contoso.Orders'], (n) => n, [], [decomposed]), ['Contoso.Orders']);
+  t.deepEqual(unmatchedLiterals([precomposed], [decomposed]), []);
+});

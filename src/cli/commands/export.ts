@@ -65,6 +65,8 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
       store: store.location,
       createdAt: manifest.createdAt,
       committed: outcome.committed,
+      // Created: this run wrote the set. Unchanged: nothing changed, the set named is the store's current one (not a failed commit).
+      status: outcome.committed ? 'Created' : 'Unchanged',
       applications: manifest.applications.length,
       ...counts,
       removed: outcome.plan.removed,
