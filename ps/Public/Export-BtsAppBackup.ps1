@@ -193,7 +193,10 @@ function Export-BtsAppBackup {
                     if ([string]$_.Status -eq 'Unchanged') {
                         $created = $_.CreatedAt
                         if ($created -is [datetime]) { $created = $created.ToLocalTime().ToString('yyyy-MM-dd HH:mm:ss') }
-                        Write-Host ('Nothing changed since backup set {0} ({1}): it stays the current backup, no new set was written.' -f $_.SetId, $created)
+                        # Shown by default (like a host line), silenced by -InformationAction SilentlyContinue.
+                        $informationAction = 'Continue'
+                        if ($PSBoundParameters.ContainsKey('InformationAction')) { $informationAction = $PSBoundParameters['InformationAction'] }
+                        Write-Information -MessageData ('Nothing changed since backup set {0} ({1}): it stays the current backup, no new set was written.' -f $_.SetId, $created) -Tags 'BizTalkBackup' -InformationAction $informationAction
                     }
                 }
                 $_

@@ -62,8 +62,9 @@ function Remove-BtsAppBackup {
     None.
 
     .OUTPUTS
-    BizTalkBackup.PlanStep: one per set kept or removed and per object deleted (Action, Target, Detail), then
-    BizTalkBackup.PruneResult (RemovedSets, DeletedObjects).
+    BizTalkBackup.PlanStep: one per set kept or removed (Action, Target, Detail), one DeleteObjects step for the objects
+    deleted (Count, Size in bytes, the objects in its Objects property and one -Verbose line each), then
+    BizTalkBackup.PruneResult (RemovedSets, DeletedObjects, DeletedBytes).
 
     .NOTES
     Not backed up by BizTalkBackup: the BizTalk master secret and Enterprise Single Sign-On (SSO) data, hosts, host
@@ -119,6 +120,7 @@ function Remove-BtsAppBackup {
     }
     if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
     if (Test-BtsShouldProcess -Caller $PSCmdlet -Target $store -Action ('Remove the backup sets outside the policy {0}' -f ($policy -join ', '))) {
-        Invoke-BtsCore -Command 'prune' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store }
+        Invoke-BtsCore -Command 'prune' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store } |
+            Group-BtsObjectRecord -Store $store
     }
 }

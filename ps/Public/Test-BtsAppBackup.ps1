@@ -57,7 +57,8 @@ function Test-BtsAppBackup {
 
     .OUTPUTS
     BizTalkBackup.VerifyResult: SetId, Application, Status (Verified or Failed), Level, Objects, ObjectsRead and the
-    Problems found; BizTalkBackup.OrphanObject for objects no set uses (left by an interrupted run; prune removes them).
+    Problems found; one BizTalkBackup.OrphanSummary (Count, Size in bytes, and the objects in its Objects property,
+    one -Verbose line each) for objects no set uses (left by an interrupted run; Remove-BtsAppBackup removes them).
 
     .NOTES
     Not backed up by BizTalkBackup: the BizTalk master secret and Enterprise Single Sign-On (SSO) data, hosts, host
@@ -100,7 +101,8 @@ function Test-BtsAppBackup {
             if ($Name) { $request['name'] = @($Name) }
             if ($ReadData) { $request['readData'] = $true }
             if ($ReadDataSubset) { $request['readDataSubset'] = $ReadDataSubset }
-            Invoke-BtsCore -Command 'verify' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $target.Store }
+            Invoke-BtsCore -Command 'verify' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $target.Store } |
+                Group-BtsObjectRecord -Store $target.Store
         }
     }
 }

@@ -83,6 +83,8 @@ export const errorCodes = {
   // codes: PowerShell bridge and module
   /** A changing cmdlet needs confirming and the session cannot ask (-NonInteractive): -Force or -Confirm:$false. */
   E_CONFIRMATION_REQUIRED: { category: 'InvalidOperation', exitCode: 2 },
+  /** A new store was asked for in a folder that holds other files and is not a store (no store.json). */
+  E_STORE_FOLDER_NOT_EMPTY: { category: 'InvalidArgument', exitCode: 2 },
 
   E_INTERNAL: { category: 'NotSpecified', exitCode: 1 },
 } as const satisfies Record<string, { category: string; exitCode: number }>;

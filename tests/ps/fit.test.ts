@@ -2,7 +2,7 @@
 // -WhatIf tells each step once, times show local in tables and stay UTC on the object, decomposed Unicode names match.
 // Several checks share one pwsh session per test: pwsh is slow on a loaded machine.
 import test from 'ava';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,4 +104,54 @@ test.serial('CreatedAt: UTC on the object, local time in the table (a pwsh in UT
   t.regex(run.stdout, /Created \(local\)/);
   t.true(run.stdout.includes(field('LOCAL')), 'the table shows local time');
   t.false(run.stdout.split('\n').some((line) => !line.startsWith('UTC=') && line.includes(field('UTC'))), 'and not the UTC time');
+});
+
+test.serial('after an interruption: Test-BtsAppBackup gives one OrphanSummary (count, size, detail behind -Verbose), Remove-BtsAppBackup one DeleteObjects row', async (t) => {
+  const interrupted = path.join(tmp, 'interrupted');
+  await session.run(`$null = Export-BtsAppBackup -Simulator -Path ${psQuote(interrupted)} -Name 'Contoso*' -WarningAction SilentlyContinue`);
+  // A run that wrote its objects and stopped before its manifest: every object is an orphan.
+  const objectsDir = path.join(interrupted, 'objects');
+  const objects = readdirSync(objectsDir).flatMap((prefix) => readdirSync(path.join(objectsDir, prefix)).map((name) => path.join(objectsDir, prefix, name)));
+  const bytes = objects.reduce((sum, file) => sum + statSync(file).size, 0);
+  for (const set of readdirSync(path.join(interrupted, 'sets'))) rmSync(path.join(interrupted, 'sets', set), { recursive: true, force: true });
+  t.true(objects.length >= 8);
+
+  const verified = await session.capture(`Test-BtsAppBackup -Path ${psQuote(interrupted)} -Verbose`);
+  t.deepEqual(verified.Errors, []);
+  t.deepEqual(verified.Output.map((o) => o.TypeNames[0]), ['BizTalkBackup.OrphanSummary']);
+  const summary = verified.Output[0]?.Properties ?? {};
+  t.is(summary['Count'], objects.length);
+  t.is(summary['Size'], bytes);
+  t.is((summary['Objects'] as unknown[]).length, objects.length);
+  t.is(verified.Verbose.filter((v) => v.startsWith('Orphan object ')).length, objects.length);
+  const table = await session.run(`Test-BtsAppBackup -Path ${psQuote(interrupted)} | Out-String -Width 200`);
+  t.regex(table, new RegExp(`OrphanObjects[\\s\\S]*\\b${objects.length}\\b`));
+  t.true(table.split(/\r?\n/).filter((line) => line.trim() !== '').length <= 4, table);
+
+  const removed = await session.capture(`Remove-BtsAppBackup -Path ${psQuote(interrupted)} -KeepLast 1 -Force`);
+  t.deepEqual(removed.Errors, []);
+  const steps = removed.Output.filter((o) => o.TypeNames[0] === 'BizTalkBackup.PlanStep').map((o) => o.Properties);
+  t.deepEqual(steps.map((s) => s['Action']), ['DeleteObjects']);
+  t.is(steps[0]?.['Count'], objects.length);
+  t.is(steps[0]?.['Size'], bytes);
+  const result = ofType(removed, 'PruneResult')[0];
+  t.is(result?.['DeletedObjects'], objects.length);
+  t.is(result?.['DeletedBytes'], bytes);
+});
+
+test.serial('exporting into a non-empty folder that is not a store is refused (E_STORE_FOLDER_NOT_EMPTY); an empty folder or a store is fine', async (t) => {
+  const data = path.join(tmp, 'data');
+  mkdirSync(data);
+  writeFileSync(path.join(data, 'report.xlsx'), 'not a store');
+  const refused = await session.capture(`Export-BtsAppBackup -Simulator -Path ${psQuote(data)} -Name 'Contoso.Shared' -WarningAction SilentlyContinue`);
+  t.is(refused.Errors[0]?.Id.split(',')[0], 'BizTalkBackup.E_STORE_FOLDER_NOT_EMPTY');
+  t.is(refused.Errors[0]?.Target, data);
+  t.truthy(refused.Errors[0]?.Hint);
+  t.deepEqual(readdirSync(data), ['report.xlsx'], 'nothing written');
+
+  const empty = path.join(tmp, 'empty');
+  mkdirSync(empty);
+  const created = await session.capture(`Export-BtsAppBackup -Simulator -Path ${psQuote(empty)} -Name 'Contoso.Shared' -WarningAction SilentlyContinue; Export-BtsAppBackup -Simulator -Path ${psQuote(empty)} -Name 'Contoso.Shared' -Full -WarningAction SilentlyContinue`);
+  t.deepEqual(created.Errors, []);
+  t.is(ofType(created, 'BackupSet').length, 2);
 });

@@ -115,6 +115,7 @@ export class FsStore implements BackupStore {
       this.verified = true;
       return;
     }
+    await this.assertEmptyOrOwnLayout();
     try {
       await fs.mkdir(this.layout.root, { recursive: true });
       for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir]) await fs.mkdir(dir, { recursive: true });
@@ -135,6 +136,22 @@ export class FsStore implements BackupStore {
       throw error;
     }
     this.verified = true;
+  }
+
+  /**
+   * A new store is made only in a missing or empty folder (or one holding just a store's own folders, left by a run
+   * that stopped before writing store.json): exporting into D:\Data must not silently turn it into a store.
+   */
+  private async assertEmptyOrOwnLayout(): Promise<void> {
+    const own = new Set([this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir].map((dir) => basename(dir)));
+    const harmless = new Set(['desktop.ini', 'thumbs.db', '.ds_store']);
+    const foreign = (await this.readdirOrEmpty(this.layout.root)).filter((name) => !own.has(name) && !harmless.has(name.toLowerCase()));
+    if (foreign.length === 0) return;
+    throw new BtsBackupError('E_STORE_FOLDER_NOT_EMPTY', `${this.location} is not empty and is not a BizTalkBackup store (no store.json): refusing to make it one.`, {
+      target: this.location,
+      hint: 'Give the store a new or empty folder, or the folder of an existing store (one with store.json).',
+      details: { path: this.layout.root, entries: foreign.slice(0, 10), count: foreign.length },
+    });
   }
 
   /** --store naming a regular file: its own error, not EEXIST or ENOTDIR from deep inside. */

@@ -15,17 +15,24 @@ export interface PruneArgs {
 }
 
 /** The plan as lines: what is kept and why, which sets go, then which objects (manifests first, as executed). */
-export function planSteps(plan: RetentionPlan): Record<string, unknown>[] {
+export function planSteps(plan: RetentionPlan, sizes: ReadonlyMap<string, number> = new Map()): Record<string, unknown>[] {
   return [
     ...plan.keep.map((k) => ({ action: 'Keep', target: k.setId, detail: k.reasons.join(', ') })),
     ...plan.remove.map((setId) => ({ action: 'RemoveSet', target: setId, detail: '' })),
-    ...plan.deleteObjects.map((sha) => ({ action: 'DeleteObject', target: sha, detail: plan.orphanObjects.includes(sha) ? 'orphan' : 'used only by removed sets' })),
+    ...plan.deleteObjects.map((sha) => ({
+      action: 'DeleteObject',
+      target: sha,
+      detail: plan.orphanObjects.includes(sha) ? 'orphan' : 'used only by removed sets',
+      ...(sizes.has(sha) ? { size: sizes.get(sha) } : {}),
+    })),
   ];
 }
 
 /** Remove-BtsAppBackup: retention over the store; --dry-run prints the same plan and changes nothing. */
 export async function runPrune(args: PruneArgs, out: Output): Promise<number> {
   const store = await openStore(args.store, true);
+  // Object sizes, so the deletions can be summarised as a count and a size (Remove-BtsAppBackup shows one line).
+  const sizes = new Map((await store.listObjects()).map((object) => [object.sha256, object.size] as const));
   const result = await pruneStore(store, {
     policy: args.policy,
     now: systemClock.now(),
@@ -35,9 +42,10 @@ export async function runPrune(args: PruneArgs, out: Output): Promise<number> {
     warn: (m) => out.log('warning', m),
     onDeleted: (e) => out.log('verbose', `Deleted ${e.kind} ${e.name}`),
   });
-  for (const step of planSteps(result.plan)) out.result('PlanStep', step);
+  for (const step of planSteps(result.plan, sizes)) out.result('PlanStep', step);
   const counts = { kept: result.plan.keep.length, removedSets: result.plan.remove.length, deletedObjects: result.plan.deleteObjects.length, orphans: result.plan.orphanObjects.length };
-  if (!args.dryRun) out.result('PruneResult', { store: store.location, removedSets: result.removedSets, deletedObjects: result.deletedObjects.length });
+  const deletedBytes = result.deletedObjects.reduce((sum, sha) => sum + (sizes.get(sha) ?? 0), 0);
+  if (!args.dryRun) out.result('PruneResult', { store: store.location, removedSets: result.removedSets, deletedObjects: result.deletedObjects.length, deletedBytes });
   out.text(args.dryRun ? 'What if: the prune would do this (nothing was changed):' : `Pruned ${store.location}:`);
   out.text(formatTable(out.collected('PlanStep').filter((s) => s['action'] !== 'DeleteObject'), [{ key: 'action', title: 'Action' }, { key: 'target', title: 'Set' }, { key: 'detail', title: 'Why', max: 70 }]));
   out.text(`${counts.kept} set(s) kept, ${counts.removedSets} removed, ${counts.deletedObjects} object(s) ${args.dryRun ? 'to delete' : 'deleted'} (${counts.orphans} orphan).`);
