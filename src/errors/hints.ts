@@ -65,6 +65,7 @@ export const hints = {
     cli: 'Choose a writable folder or share for --store, or grant this account write access (share and NTFS permissions).',
     ps: 'Choose a writable folder or share for -Path, or grant this account write access (share and NTFS permissions).',
   },
+  storeFolderNotEmpty: { cli: 'Give --store a new or empty folder, or the folder of an existing store (one with store.json).', ps: 'Give -Path a new or empty folder, or the folder of an existing store (one with store.json).' },
   storeNotAFolder: { cli: 'Give --store a folder (existing or new), not a file: for example the folder that holds that file.', ps: 'Give -Path a folder (existing or new), not a file: for example the folder that holds that file.' },
   confirmationRequired: { cli: 'Pass --force.', ps: 'Confirm in the command itself: add -Force, or -Confirm:$false (see what it would do first with -WhatIf).' },
 } as const satisfies Record<string, Hint>;

@@ -149,7 +149,7 @@ export class FsStore implements BackupStore {
     if (foreign.length === 0) return;
     throw new BtsBackupError('E_STORE_FOLDER_NOT_EMPTY', `${this.location} is not empty and is not a BizTalkBackup store (no store.json): refusing to make it one.`, {
       target: this.location,
-      hint: 'Give the store a new or empty folder, or the folder of an existing store (one with store.json).',
+      hint: hints.storeFolderNotEmpty,
       details: { path: this.layout.root, entries: foreign.slice(0, 10), count: foreign.length },
     });
   }
