@@ -94,6 +94,62 @@ function leafElements(root: Element): Element[] {
   return out;
 }
 
+/**
+ * Walks an adapter's own XML (AdapterConfig, or any property that holds XML or nested elements): every leaf's text
+ * (`<prefix>/<leaf>`) and, with the full rules, every attribute (`<prefix>/<element>/@<attribute>`, `<prefix>/@<attribute>`
+ * on the root itself): a custom
+ * adapter may keep its password in either. Returns true when something changed.
+ */
+function visitXmlFields(configRoot: Element, prefix: string, adapter: string, isSecretField: FieldTest, visit: SlotVisitor, inner: boolean): boolean {
+  let changed = false;
+  const elements = inner ? [configRoot, ...descendantElements(configRoot)] : [];
+  for (const element of elements) {
+    for (const attribute of Array.from(element.attributes)) {
+      const attributeName = attribute.localName ?? attribute.name;
+      if (attribute.name === 'xmlns' || attribute.name.startsWith('xmlns:') || (element === configRoot && attributeName === 'vt')) continue;
+      const before = attribute.value;
+      const path = element === configRoot ? `${prefix}/@${attributeName}` : `${prefix}/${element.localName ?? ''}/@${attributeName}`;
+      const after = visitValue(path, attributeName, before, adapter, isSecretField, visit, inner);
+      if (after !== before) {
+        element.setAttribute(attribute.name, after);
+        changed = true;
+      }
+    }
+  }
+  for (const field of leafElements(configRoot)) {
+    const before = field.textContent ?? '';
+    const after = visitValue(`${prefix}/${field.localName ?? ''}`, field.localName ?? '', before, adapter, isSecretField, visit, inner);
+    if (after !== before) {
+      field.textContent = after;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Every element below a root (not the root), without recursion on the input's depth. */
+function descendantElements(root: Element): Element[] {
+  const out: Element[] = [];
+  const stack: Element[] = [...childElements(root)].reverse();
+  while (stack.length > 0) {
+    const element = stack.pop() as Element;
+    out.push(element);
+    const children = childElements(element);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Element);
+  }
+  return out;
+}
+
+/** A property value that is itself an XML document (a custom adapter's settings), or undefined. */
+function parseEmbeddedXml(value: string, source: string, strict: boolean): Document | undefined {
+  try {
+    return parseXml(value, `${source} (AdapterConfig)`);
+  } catch (error) {
+    if (strict) throw error;
+    return undefined;
+  }
+}
+
 /** Walks the fields in CustomProps, and inside AdapterConfig (escaped a second time). Returns new CustomProps text when changed. */
 function visitCustomProps(text: string, source: string, adapter: string, isSecretField: FieldTest, visit: SlotVisitor, inner: boolean): string {
   if (text.trim() === '') return text;
@@ -110,26 +166,36 @@ function visitCustomProps(text: string, source: string, adapter: string, isSecre
   for (const prop of childElements(root)) {
     const name = prop.localName ?? '';
     const value = prop.textContent ?? '';
-    if (name === 'AdapterConfig' && !isSecretField(name, adapter) && value.trim().startsWith('<')) {
-      const config = parseXml(value, `${source} (AdapterConfig)`);
-      const configRoot = config.documentElement;
-      if (configRoot === null) continue;
-      let configChanged = false;
-      for (const field of leafElements(configRoot)) {
-        const before = field.textContent ?? '';
-        const after = visitValue(`AdapterConfig/${field.localName ?? ''}`, field.localName ?? '', before, adapter, isSecretField, visit, inner);
-        if (after !== before) {
-          field.textContent = after;
-          configChanged = true;
-        }
-      }
-      if (configChanged) {
-        prop.textContent = serializeXml(config);
-        changed = true;
-      }
-    } else {
+    if (isSecretField(name, adapter)) {
       const after = visitValue(name, name, value, adapter, isSecretField, visit, inner);
       if (after !== value) {
+        prop.textContent = after;
+        changed = true;
+      }
+    } else if (inner && childElements(prop).length > 0) {
+      // Nested elements right in CustomProps (a custom adapter): every leaf and attribute.
+      if (visitXmlFields(prop, name, adapter, isSecretField, visit, inner)) changed = true;
+    } else if (value.trim().startsWith('<') && (name === 'AdapterConfig' || inner)) {
+      // AdapterConfig (WCF, SB-Messaging), or a custom adapter's property holding its settings as XML.
+      const config = parseEmbeddedXml(value, source, name === 'AdapterConfig');
+      const configRoot = config?.documentElement ?? null;
+      if (config !== undefined && configRoot !== null) {
+        if (visitXmlFields(configRoot, name, adapter, isSecretField, visit, inner)) {
+          prop.textContent = serializeXml(config);
+          changed = true;
+        }
+      } else if (config === undefined) {
+        const after = visitValue(name, name, value, adapter, isSecretField, visit, inner);
+        if (after !== value) {
+          prop.textContent = after;
+          changed = true;
+        }
+      }
+    } else {
+      if (inner && visitXmlFields(prop, name, adapter, isSecretField, visit, inner)) changed = true;
+      const now = prop.textContent ?? '';
+      const after = visitValue(name, name, now, adapter, isSecretField, visit, inner);
+      if (after !== now) {
         prop.textContent = after;
         changed = true;
       }

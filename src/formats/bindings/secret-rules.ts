@@ -139,13 +139,16 @@ export function findSecretSpans(text: string, options: { appSettings?: boolean }
     spans.push({ rule, sub, start: s, end, value: v });
   };
   if (options.appSettings === true) {
-    for (const tag of text.matchAll(/<add\b[^>]*?\/?>/gi)) {
+    for (const tag of text.matchAll(/<add\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi)) {
       const body = tag[0];
-      const key = /\bkey\s*=\s*(["'])([^"']*)\1/i.exec(body);
-      const value = /\bvalue\s*=\s*(["'])([^"']*)\1/i.exec(body);
-      if (key === null || value === null || !SETTING_RULE.key(key[2] ?? '')) continue;
-      const at = (tag.index ?? 0) + value.index + value[0].length - 1 - (value[2] ?? '').length;
-      add(SETTING_RULE.id, `appSettings/${key[2] ?? ''}`, at, value[2] ?? '');
+      // An attribute value runs to its own quote: `value="it's"` holds an apostrophe, `value='say "x"'` a quote.
+      const key = /\bkey\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(body);
+      const value = /\bvalue\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(body);
+      const keyText = key?.[1] ?? key?.[2];
+      const valueText = value?.[1] ?? value?.[2];
+      if (key === null || value === null || keyText === undefined || valueText === undefined || !SETTING_RULE.key(keyText)) continue;
+      const at = (tag.index ?? 0) + value.index + value[0].length - 1 - valueText.length;
+      add(SETTING_RULE.id, `appSettings/${keyText}`, at, valueText);
     }
   }
   for (const rule of VALUE_RULES) {

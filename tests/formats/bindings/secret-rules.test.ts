@@ -107,3 +107,41 @@ test('the README documents every row of the rule table', async (t) => {
   const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
   for (const rule of SECRET_RULES) t.regex(readme, new RegExp(`^\\| \`${rule.id}\` \\| ${rule.shape} \\|`, 'm'), rule.id);
 });
+
+/** A send port whose TransportTypeData is the given CustomProps (escaped once, as BizTalk writes it). */
+const rawSendPort = (adapter: string, customProps: string): string => {
+  const escaped = customProps.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<?xml version="1.0" encoding="utf-8"?><BindingInfo><SendPortCollection><SendPort Name="P"><PrimaryTransport><Address>C:\\out</Address><TransportType Name="${adapter}" /><TransportTypeData>${escaped}</TransportTypeData></PrimaryTransport></SendPort></SendPortCollection></BindingInfo>`;
+};
+const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+test('a custom adapter\'s password in an attribute, in nested properties or in a property holding XML is masked and restorable', (t) => {
+  const shapes: Record<string, { xml: string; key: string }> = {
+    'attribute in AdapterConfig': { xml: rawSendPort('Contoso.Custom', `<CustomProps><AdapterConfig vt="8">${escapeText(`<Config><Credentials user="u" Password="${CANARY}" /></Config>`)}</AdapterConfig></CustomProps>`), key: 'P||AdapterConfig/Credentials/@Password' },
+    'attribute on a property': { xml: rawSendPort('Contoso.Custom', `<CustomProps><Login vt="8" password="${CANARY}">u</Login></CustomProps>`), key: 'P||Login/@password' },
+    'nested properties': { xml: rawSendPort('Contoso.Custom', `<CustomProps><Creds><User>u</User><Password>${CANARY}</Password></Creds></CustomProps>`), key: 'P||Creds/Password' },
+    'property holding XML': { xml: rawSendPort('Contoso.Custom', `<CustomProps><Settings vt="8">${escapeText(`<S><Endpoint>h</Endpoint><Password>${CANARY}</Password></S>`)}</Settings></CustomProps>`), key: 'P||Settings/Password' },
+  };
+  for (const [shape, { xml, key }] of Object.entries(shapes)) {
+    const redacted = redactBindingSecrets(xml, 'b');
+    t.false(redacted.xml.includes(CANARY), shape);
+    t.deepEqual(findClearPasswords(redacted.xml, 'b'), [], shape);
+    t.deepEqual(findMaskedPasswords(redacted.xml, 'b').map(secretKey), [key], shape);
+    const inFile = redactSecrets(enc(xml), 'b.xml');
+    t.false(inFile === undefined || dec(inFile.bytes).includes(CANARY), shape);
+    const back = injectSecrets(redacted.xml, 'b', new Map([[key, CANARY]]));
+    t.deepEqual(back.missing, [], shape);
+    t.is(normalizeBindings(back.xml, 'x').fingerprint, normalizeBindings(xml, 'y').fingerprint, shape);
+  }
+});
+
+test('an app setting whose value holds an apostrophe or a ">" is masked and restorable', (t) => {
+  for (const value of [`it's-${CANARY}`, `a>${CANARY}`]) {
+    const text = `<configuration><appSettings><add key="SmtpPassword" value="${value}" /><add key='ApiKey' value='say "${CANARY}"' /></appSettings></configuration>`;
+    const redacted = redactSecrets(enc(text), 'a.config')!;
+    t.false(dec(redacted.bytes).includes(CANARY), value);
+    t.deepEqual(findMaskedInFile(redacted.bytes, 'a.config').map(secretKey), ['file:a.config||appSettings/SmtpPassword', 'file:a.config||appSettings/ApiKey']);
+    const back = injectFileSecrets(redacted.bytes, 'a.config', new Map([['file:a.config||appSettings/SmtpPassword', value], ['file:a.config||appSettings/ApiKey', `say "${CANARY}"`]]));
+    t.is(dec(back.bytes), text);
+  }
+});
