@@ -79,6 +79,12 @@ export const errorCodes = {
   E_BTSTASK_TEMP_PATH: { category: 'InvalidOperation', exitCode: 1 },
 
   // codes: real server (ExplorerOM, msiexec, registry, per-application faults)
+  /** The MSI exported for an application is another application's (its ADF DisplayName names someone else). */
+  E_PACKAGE_MISMATCH: { category: 'InvalidData', exitCode: 1 },
+  /** An in-process ExplorerOM call did not answer in time and was abandoned (the process ends once the run is wound up). */
+  E_EXPLOREROM_TIMEOUT: { category: 'OperationTimeout', exitCode: 1 },
+  /** msiexec ran out of time: its client was stopped, the Windows Installer service may still be working (state unknown). */
+  E_INSTALL_TIMEOUT: { category: 'OperationTimeout', exitCode: 1 },
 
   // codes: PowerShell bridge and module
   /** A changing cmdlet needs confirming and the session cannot ask (-NonInteractive): -Force or -Confirm:$false. */

@@ -77,6 +77,46 @@ export async function storeEnvironmentBindings(fileBase: string, pkg: Applicatio
   return artifacts;
 }
 
+/**
+ * A file the group said it wrote (ExportApp's MSI, ExportBindings' XML). A command that reports success without
+ * writing it is that application's fault (E_BTSTASK_OUTPUT), never a raw ENOENT that stops the run.
+ */
+export async function readExportedFile(application: string, command: string, file: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await fs.readFile(file));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException | null)?.code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EISDIR') throw cause;
+    throw new BtsBackupError('E_BTSTASK_OUTPUT', `${command} reported success for "${application}" but wrote no ${what}.`, {
+      target: application,
+      cause,
+      hint: `Run BTSTask ${command} for this application by hand and read its output; the other applications were backed up.`,
+      details: { command, file: path.basename(file) },
+    });
+  }
+}
+
+/**
+ * The MSI must be the application's own: its ADF DisplayName names the application (BizTalk names are
+ * case-insensitive). The resource list alone cannot tell a foreign MSI with the same resources from the right one.
+ */
+export function checkPackageIdentity(application: string, pkg: ApplicationPackage): void {
+  const displayName = pkg.adf.properties['DisplayName'];
+  const same = displayName !== undefined && displayName.normalize('NFC').toLowerCase() === application.normalize('NFC').toLowerCase();
+  if (same) return;
+  throw new BtsBackupError(
+    'E_PACKAGE_MISMATCH',
+    displayName === undefined
+      ? `The MSI exported for "${application}" names no application (its ApplicationDefinition has no DisplayName): it is not stored.`
+      : `The MSI exported for "${application}" is the package of "${displayName}" (its ApplicationDefinition's DisplayName): it is not stored under the wrong name.`,
+    {
+      target: application,
+      hint: 'Export the application again; if BTSTask keeps writing another application\'s package, check for a leftover file or a colliding %TEMP%\\BT folder on the server.',
+      details: { displayName: displayName ?? null, title: pkg.summary.title },
+    },
+  );
+}
+
 /** The MSI must hold every resource the group listed (the ADF is its table of contents). */
 export function checkPackageComplete(application: string, pkg: ApplicationPackage, resources: readonly ResourceInfo[]): void {
   const inAdf = new Set(pkg.adf.resources.map((r) => `${r.type}|${r.luid}`.toLowerCase()));

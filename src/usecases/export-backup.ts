@@ -16,10 +16,12 @@ import type { BackupStore, StoreLock } from '../ports/store.js';
 import {
   bindingWarnings,
   checkPackageComplete,
+  checkPackageIdentity,
   harvestDependencies,
   isAssemblyResource,
   packagedAssemblyHashes,
   redactFile,
+  readExportedFile,
   redactPackage,
   staleArtifactWarnings,
   storeEnvironmentBindings,
@@ -228,7 +230,8 @@ async function exportOne(
   reporter.log('verbose', `ExportApp ${name}`);
   const outcome = await group.exportApplication(name, msiPath);
   for (const warning of outcome.warnings) warnings.push({ kind: 'Other', application: name, message: warning });
-  let pkg = readApplicationPackage(new Uint8Array(await fs.readFile(msiPath)), `${fileBase}.msi`);
+  let pkg = readApplicationPackage(await readExportedFile(name, 'ExportApp', msiPath, 'MSI'), `${fileBase}.msi`);
+  checkPackageIdentity(name, pkg);
   checkPackageComplete(name, pkg, item.resources);
   pkg = await redactPackage(name, `${fileBase}.msi`, pkg, msiPath, redactions, reporter);
   await redactFile(name, `${fileBase}.bindings.xml`, item.bindingsFile, redactions);

@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AppSnapshot } from '../core/app-snapshot.js';
 import { parseManifest, type Manifest, type ManifestFailure } from '../core/manifest.js';
@@ -9,6 +8,7 @@ import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { BackupStore } from '../ports/store.js';
+import { readExportedFile } from './export-artifacts.js';
 import type { Reporter } from './reporter.js';
 
 export interface Inventoried {
@@ -38,18 +38,27 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
   // Inventory.
   reporter.progress('Inventory', 'Listing applications', 0, 1);
   const applications = await group.listApplications();
-  const resourcesByApp = new Map<string, ResourceInfo[]>();
-  const resourcesOf = async (name: string): Promise<ResourceInfo[]> => {
-    const cached = resourcesByApp.get(name);
-    if (cached !== undefined) return cached;
-    const listed = await group.listResources(name);
-    resourcesByApp.set(name, listed);
+  // A failed ListApp is cached too: the application's own step reports it (once), the others go on.
+  const resourcesByApp = new Map<string, Promise<ResourceInfo[]>>();
+  const resourcesOf = (name: string): Promise<ResourceInfo[]> => {
+    let listed = resourcesByApp.get(name);
+    if (listed === undefined) {
+      listed = group.listResources(name);
+      listed.catch(() => undefined);
+      resourcesByApp.set(name, listed);
+    }
     return listed;
   };
-  // Emptiness decides only for the default application, or for any application when no default is marked.
+  // Emptiness decides only for the default application, or for any application when no default is marked (the
+  // BTSTask catalog: every application is listed here). An application whose ListApp fails is not known to be empty:
+  // it stays selected, and its own inventory step records the failure.
   const emptiness = new Map<string, boolean>();
   for (const app of applications.filter((a) => !a.isSystem && (a.isDefault || !applications.some((b) => b.isDefault)))) {
-    emptiness.set(app.name, (await resourcesOf(app.name)).length === 0);
+    try {
+      emptiness.set(app.name, (await resourcesOf(app.name)).length === 0);
+    } catch (error) {
+      if (!isBtsBackupError(error) || error.code === 'E_INTERRUPTED') throw error;
+    }
   }
   const { selected, skipped } = selectApplications(applications, selection, (name) => emptiness.get(name) === true);
   const failures: ManifestFailure[] = [];
@@ -74,7 +83,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
       const resources = await resourcesOf(info.name);
       const bindingsFile = path.join(staging, `${index}-${safeFileName(info.name)}.bindings.xml`);
       await group.exportBindings(info.name, bindingsFile);
-      const bindingsXml = await fs.readFile(bindingsFile, 'utf8');
+      const bindingsXml = Buffer.from(await readExportedFile(info.name, 'ExportBindings', bindingsFile, 'bindings file')).toString('utf8');
       const normalized = normalizeBindings(bindingsXml, `bindings of ${info.name}`);
       inventoried.push({
         info,
