@@ -4,6 +4,7 @@ import type { AdapterHandlerInfo, ApplicationInfo, GroupInfo, HostInfo, Resource
 import { BtsBackupError } from '../../errors/index.js';
 import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
 import type { ApplicationReferenceEditor, BizTalkRestoreTarget, ImportApplicationOptions } from '../../ports/biztalk-restore.js';
+import { installWithMsiexec, type MsiexecInstallOptions } from '../msiexec/msiexec.js';
 import { callBtsTask, type BtsTaskLog, type RetryOptions } from './btstask-call.js';
 import { defaultTempPath } from './btstask-group.js';
 import { ProcessRunner, type BtsTaskRunner } from './btstask-runner.js';
@@ -20,6 +21,8 @@ export interface BtsTaskRestoreOptions {
   references?: ApplicationReferenceEditor;
   /** Runs msiexec.exe (argument array, never a shell string). */
   msiexec?: BtsTaskRunner;
+  /** 1618 (another installation in progress) backoff; tests shorten it. */
+  msiexecRetry?: Pick<MsiexecInstallOptions, 'busyDelaysMs' | 'sleep' | 'onRetry'>;
   /** Runs powershell.exe for the GAC install of harvested DLLs. */
   powershell?: BtsTaskRunner;
   /** ImportApp's own limit is 3600 s. */
@@ -109,16 +112,7 @@ export class BtsTaskRestoreTarget implements BizTalkRestoreTarget {
   }
 
   async installPackage(msiPath: string, logPath: string): Promise<OperationOutcome> {
-    const runner = this.options.msiexec ?? new ProcessRunner({ command: 'msiexec.exe', timeoutMs: 3600_000 });
-    const run = await runner.run(['/i', msiPath, '/qn', '/norestart', '/l*v', logPath]);
-    // 0 success, 3010 success but a reboot is needed, 1641 a reboot was started.
-    if (run.exitCode === 0) return { information: [`Installed ${path.basename(msiPath)}; log ${logPath}.`], warnings: [] };
-    if (run.exitCode === 3010 || run.exitCode === 1641) return { information: [`Installed ${path.basename(msiPath)}; log ${logPath}.`], warnings: ['msiexec reports that a restart is required to finish the installation.'] };
-    throw new BtsBackupError('E_INSTALL_FAILED', `msiexec failed to install ${path.basename(msiPath)} (exit code ${run.exitCode}).`, {
-      target: msiPath,
-      hint: `Read the verbose log ${logPath}; BizTalk's installer needs BizTalk Server installed on this machine and an administrator.`,
-      details: { exitCode: run.exitCode, log: logPath },
-    });
+    return installWithMsiexec(msiPath, logPath, { runner: this.options.msiexec ?? new ProcessRunner({ command: 'msiexec.exe', timeoutMs: 3600_000 }), ...this.options.msiexecRetry });
   }
 
   async installAssembly(dllPath: string, fullName: string, destination?: string): Promise<OperationOutcome> {
