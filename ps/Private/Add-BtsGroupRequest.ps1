@@ -2,7 +2,7 @@ function Add-BtsGroupRequest {
     <#
     .SYNOPSIS
     Adds the options that choose and reach the BizTalk group (simulator, simulatorState, server, database, btstask,
-    btstaskTimeout, catalog, explorerom) to a core request.
+    btstaskTimeout, catalog, explorerom, exploreromTimeout) to a core request.
     .DESCRIPTION
     -Simulator targets the embedded sample group. Otherwise -Server and -Database default to this machine's group settings.
     #>
@@ -28,7 +28,9 @@ function Add-BtsGroupRequest {
 
         [string]$Catalog,
 
-        [string]$ExplorerOMPath
+        [string]$ExplorerOMPath,
+
+        [int]$ExplorerOmTimeout
     )
 
     if ($Simulator -or $SimulatorState) {
@@ -47,4 +49,5 @@ function Add-BtsGroupRequest {
     if ($BtsTaskTimeout -gt 0) { $Request['btstaskTimeout'] = $BtsTaskTimeout }
     if ($Catalog) { $Request['catalog'] = $Catalog.ToLowerInvariant() }
     if ($ExplorerOMPath) { $Request['explorerom'] = Resolve-BtsPath -Caller $Caller -Path $ExplorerOMPath }
+    if ($ExplorerOmTimeout -gt 0) { $Request['exploreromTimeout'] = $ExplorerOmTimeout }
 }

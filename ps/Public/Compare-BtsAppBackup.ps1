@@ -45,6 +45,10 @@ function Compare-BtsAppBackup {
     .PARAMETER ExplorerOMPath
     Full path of Microsoft.BizTalk.ExplorerOM.dll when it is not in the BizTalk installation folder.
 
+    .PARAMETER ExplorerOmTimeout
+    Seconds one ExplorerOM call may take (a management database that stops answering) before it is given up
+    (BizTalkBackup.E_EXPLOREROM_TIMEOUT: nothing committed, lock released). Default: 300.
+
     .PARAMETER Simulator
     Compares with the embedded sample BizTalk group instead of a real one.
 
@@ -114,6 +118,9 @@ function Compare-BtsAppBackup {
 
         [string]$ExplorerOMPath,
 
+        [ValidateRange(1, 86400)]
+        [int]$ExplorerOmTimeout,
+
         [switch]$Simulator,
 
         [string]$SimulatorState,
@@ -134,7 +141,7 @@ function Compare-BtsAppBackup {
             }
             else {
                 Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$Simulator -SimulatorState $SimulatorState `
-                    -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath
+                    -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
             }
             Invoke-BtsCore -Command 'compare' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $target.Store }
         }

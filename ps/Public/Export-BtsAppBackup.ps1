@@ -56,6 +56,10 @@ function Export-BtsAppBackup {
     .PARAMETER ExplorerOMPath
     Full path of Microsoft.BizTalk.ExplorerOM.dll when it is not in the BizTalk installation folder.
 
+    .PARAMETER ExplorerOmTimeout
+    Seconds one ExplorerOM call may take (a management database that stops answering) before it is given up
+    (BizTalkBackup.E_EXPLOREROM_TIMEOUT: nothing committed, lock released). Default: 300.
+
     .PARAMETER Simulator
     Backs up the embedded sample BizTalk group instead of a real one. Taken from piped Get-BtsAppInventory objects.
 
@@ -144,6 +148,9 @@ function Export-BtsAppBackup {
 
         [string]$ExplorerOMPath,
 
+        [ValidateRange(1, 86400)]
+        [int]$ExplorerOmTimeout,
+
         [Parameter(ValueFromPipelineByPropertyName = $true)]
         [switch]$Simulator,
 
@@ -176,7 +183,7 @@ function Export-BtsAppBackup {
         if ($Force) { $request['force'] = $true }
         if ($BreakLock) { $request['breakLock'] = $BreakLock }
         Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$group.Simulator -SimulatorState $group.SimulatorState `
-            -Server $group.Server -Database $group.Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath
+            -Server $group.Server -Database $group.Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
 
         if ($WhatIfPreference) {
             Invoke-BtsPlan -Command 'export' -Request $request -Caller $PSCmdlet -EnableException:$EnableException

@@ -37,6 +37,10 @@ function Get-BtsAppInventory {
     .PARAMETER ExplorerOMPath
     Full path of Microsoft.BizTalk.ExplorerOM.dll when it is not in the BizTalk installation folder.
 
+    .PARAMETER ExplorerOmTimeout
+    Seconds one ExplorerOM call may take (a management database that stops answering) before it is given up
+    (BizTalkBackup.E_EXPLOREROM_TIMEOUT: nothing committed, lock released). Default: 300.
+
     .PARAMETER Simulator
     Reads the embedded sample BizTalk group instead of a real one: for trying the module and for tests.
 
@@ -101,6 +105,9 @@ function Get-BtsAppInventory {
 
         [string]$ExplorerOMPath,
 
+        [ValidateRange(1, 86400)]
+        [int]$ExplorerOmTimeout,
+
         [switch]$Simulator,
 
         [string]$SimulatorState,
@@ -112,7 +119,7 @@ function Get-BtsAppInventory {
     if ($Name) { $request['name'] = @($Name) }
     if ($ExcludeName) { $request['excludeName'] = @($ExcludeName) }
     Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$Simulator -SimulatorState $SimulatorState `
-        -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath
+        -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
 
     $origin = @{ Simulator = [bool]$request['simulator'] }
     if ($request.ContainsKey('simulatorState')) { $origin['SimulatorState'] = $request['simulatorState'] }

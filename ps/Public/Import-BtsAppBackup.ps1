@@ -92,6 +92,10 @@ function Import-BtsAppBackup {
     .PARAMETER ExplorerOMPath
     Full path of Microsoft.BizTalk.ExplorerOM.dll when it is not in the BizTalk installation folder.
 
+    .PARAMETER ExplorerOmTimeout
+    Seconds one ExplorerOM call may take (a management database that stops answering) before it is given up
+    (BizTalkBackup.E_EXPLOREROM_TIMEOUT: nothing committed, lock released). Default: 300.
+
     .PARAMETER Simulator
     Restores into the embedded sample BizTalk group instead of a real one.
 
@@ -212,6 +216,9 @@ function Import-BtsAppBackup {
 
         [string]$ExplorerOMPath,
 
+        [ValidateRange(1, 86400)]
+        [int]$ExplorerOmTimeout,
+
         [switch]$Simulator,
 
         [string]$SimulatorState,
@@ -246,7 +253,7 @@ function Import-BtsAppBackup {
             $childEnvironment = @{}
             if ($SecretsPassphrase) { $childEnvironment['BIZTALKBACKUP_SECRETS_PASSPHRASE'] = ConvertFrom-BtsSecureString -SecureString $SecretsPassphrase }
             Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$Simulator -SimulatorState $SimulatorState `
-                -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath
+                -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
 
             if ($WhatIfPreference) {
                 Invoke-BtsPlan -Command 'import' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -Environment $childEnvironment

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { BtsBackupError } from '../errors/index.js';
 import type { GroupOptions } from './context.js';
 import type { Output } from './output.js';
 
@@ -25,7 +26,8 @@ export function groupOptions<T>(y: Argv<T>): Argv<T> {
     .option('btstask', { type: 'string', describe: 'Path of BTSTask.exe' })
     .option('btstask-timeout', { type: 'number', describe: 'Seconds before a BTSTask call is killed', default: 3600 })
     .option('catalog', { choices: ['auto', 'explorerom', 'btstask'] as const, describe: 'Where application facts come from on a real group', default: 'auto' })
-    .option('explorerom', { type: 'string', describe: 'Path of Microsoft.BizTalk.ExplorerOM.dll' });
+    .option('explorerom', { type: 'string', describe: 'Path of Microsoft.BizTalk.ExplorerOM.dll' })
+    .option('explorerom-timeout', { type: 'number', describe: 'Seconds an ExplorerOM call may take before it is given up (default 300)' });
 }
 
 export function nameOptions<T>(y: Argv<T>): Argv<T> {
@@ -44,5 +46,13 @@ export function groupArgs(a: Record<string, unknown>): GroupOptions {
     ...(typeof a['database'] === 'string' ? { database: a['database'] } : {}),
     ...(typeof a['btstask'] === 'string' ? { btstask: a['btstask'] } : {}),
     ...(typeof a['btstaskTimeout'] === 'number' ? { btstaskTimeout: a['btstaskTimeout'] } : {}),
+    ...(a['exploreromTimeout'] === undefined ? {} : { exploreromTimeout: positiveSeconds(a['exploreromTimeout'], '--explorerom-timeout') }),
   };
+}
+
+function positiveSeconds(value: unknown, option: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new BtsBackupError('E_USAGE', `${option} must be a number of seconds greater than 0.`, { hint: `For example ${option} 600.` });
+  }
+  return value;
 }

@@ -21,6 +21,8 @@ export interface GroupOptions {
   catalog?: 'auto' | 'explorerom' | 'btstask';
   /** Path of Microsoft.BizTalk.ExplorerOM.dll when it is not where BizTalk installs it. */
   explorerom?: string;
+  /** Seconds one ExplorerOM call may take (default 300). */
+  exploreromTimeout?: number;
 }
 
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

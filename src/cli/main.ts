@@ -6,6 +6,7 @@ import { sweepTempAreas } from '../adapters/temp/temp-area.js';
 import { commands } from './commands/index.js';
 import { Interruption } from './interrupt.js';
 import { Output, toTyped, type OutputStreams } from './output.js';
+import { endIfCallsAbandoned, runStop } from './run-stop.js';
 
 /**
  * btsbackup: the command line of BizTalkBackup. The PowerShell module calls it with `--request <file.json> --json`;
@@ -34,9 +35,11 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
       throw error ?? new BtsBackupError('E_USAGE', message ?? 'Invalid command line.', { hint: hints.usage });
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));
-  const interruption = new Interruption((reason) =>
-    out.log('warning', reason.startsWith('SIG') ? `${reason} received: stopping after the current step (press Ctrl-C again to stop at once).` : `Stop requested (${reason}): stopping after the current step; the store lock is released and nothing is committed.`),
-  );
+  const interruption = new Interruption((reason) => {
+    // Calls that can block without reaching an application boundary (ExplorerOM) give up at once.
+    runStop.abort(reason);
+    out.log('warning', reason.startsWith('SIG') ? `${reason} received: stopping after the current step (press Ctrl-C again to stop at once).` : `Stop requested (${reason}): stopping after the current step; the store lock is released and nothing is committed.`);
+  });
   for (const command of commands) {
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {
       commandName = command.command.split(' ')[0] ?? command.command;
@@ -115,3 +118,4 @@ class ClosedOutput {
 }
 
 process.exitCode = await main(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true });
+endIfCallsAbandoned(process.exitCode);

@@ -9,6 +9,7 @@ import type { EdgeBridgeOptions } from '../adapters/explorerom/edge-invoker.js';
 import { BtsBackupError, hints } from '../errors/index.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { GroupOptions } from './context.js';
+import { runStop } from './run-stop.js';
 
 /**
  * The real group: BTSTask.exe for resources and exports (found in the BizTalk install folder or named with --btstask;
@@ -56,6 +57,7 @@ export async function openBtsTaskGroup(options: GroupOptions, log: (level: 'verb
     edge: tryExplorerOm ? edge : false,
     ...(tryExplorerOm ? {} : { helper: false as const }),
     fallback: () => deployment,
+    call: { signal: runStop.signal, ...(options.exploreromTimeout === undefined ? {} : { timeoutMs: options.exploreromTimeout * 1000 }) },
   });
   for (const attempt of choice.attempts.filter((a) => !a.ok)) {
     log('verbose', `Catalog ${attempt.source} unavailable: ${attempt.error?.code ?? ''} ${attempt.error?.message ?? ''}${attempt.error?.hint === undefined ? '' : ` (${attempt.error.hint})`}`);

@@ -24,9 +24,12 @@ using Microsoft.BizTalk.ExplorerOM;
 /// <summary>The type edge-js looks for by default.</summary>
 public class Startup
 {
+    // On a thread-pool thread, never on node's: ExplorerOM blocks on the management database (a server that stops
+    // answering blocks for good), and edge-js runs a completed Task's work on the V8 thread, freezing the event loop
+    // (no timer, no Ctrl-C). The caller times the call out and abandons it; ExplorerOM itself cannot be cancelled.
     public Task<object> Invoke(object request)
     {
-        return Task.FromResult<object>(BizTalkBackup.ExplorerOm.Bridge.Execute(request));
+        return Task.Run<object>(() => (object)BizTalkBackup.ExplorerOm.Bridge.Execute(request));
     }
 }
 

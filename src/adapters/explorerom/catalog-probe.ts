@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BtsBackupError, isBtsBackupError } from '../../errors/index.js';
 import type { BizTalkCatalog } from '../../ports/biztalk-group.js';
+import { DEFAULT_EXPLOREROM_TIMEOUT_MS, interruptedCall, type BridgeCallControl } from './call-control.js';
 import { createEdgeInvoker, type EdgeBridgeOptions } from './edge-invoker.js';
 import { ExplorerOmCatalog, managementConnectionString } from './explorerom-catalog.js';
 import { createHelperInvoker, type HelperOptions } from './helper-invoker.js';
@@ -30,7 +31,10 @@ export interface CatalogProbeOptions {
   fallback: () => BizTalkCatalog | Promise<BizTalkCatalog>;
   /** Probe the in-process path in a child node process first (default true). */
   isolateInProcessProbe?: boolean;
+  /** The child probe's limit: it loads the CLR and compiles the bridge (60 s), then opens the catalog once (one call's timeout). */
   probeTimeoutMs?: number;
+  /** Every ExplorerOM call's timeout and the run's stop signal (in-process and helper alike). */
+  call?: BridgeCallControl;
 }
 
 export interface CatalogProbeAttempt {
@@ -75,12 +79,13 @@ export async function chooseCatalog(options: CatalogProbeOptions): Promise<Catal
   if (options.edge !== false) {
     const edge = options.edge ?? defaultEdgeOptions();
     try {
-      if (options.isolateInProcessProbe ?? true) await probeInChild(edge, connectionString, options.probeTimeoutMs ?? 60_000);
-      const catalog = new ExplorerOmCatalog({ ...base, invoker: createEdgeInvoker(edge), source: 'explorerom' });
+      if (options.isolateInProcessProbe ?? true) await probeInChild(edge, connectionString, options.probeTimeoutMs ?? 60_000 + (options.call?.timeoutMs ?? DEFAULT_EXPLOREROM_TIMEOUT_MS), options.call?.signal);
+      const catalog = new ExplorerOmCatalog({ ...base, invoker: createEdgeInvoker(edge, options.call), source: 'explorerom' });
       await catalog.probe();
       attempts.push({ source: 'explorerom', ok: true });
       return { catalog, source: catalog.source, attempts };
     } catch (error) {
+      if (isBtsBackupError(error) && error.code === 'E_INTERRUPTED') throw error;
       attempts.push(failed('explorerom', error));
     }
   }
@@ -88,11 +93,12 @@ export async function chooseCatalog(options: CatalogProbeOptions): Promise<Catal
   const helper = options.helper ?? (process.platform === 'win32' ? {} : false);
   if (helper !== false) {
     try {
-      const catalog = new ExplorerOmCatalog({ ...base, invoker: createHelperInvoker(helper), source: 'explorerom-x86' });
+      const catalog = new ExplorerOmCatalog({ ...base, invoker: createHelperInvoker(helper, options.call), source: 'explorerom-x86' });
       await catalog.probe();
       attempts.push({ source: 'explorerom-x86', ok: true });
       return { catalog, source: catalog.source, attempts };
     } catch (error) {
+      if (isBtsBackupError(error) && error.code === 'E_INTERRUPTED') throw error;
       attempts.push(failed('explorerom-x86', error));
     }
   } else {
@@ -118,7 +124,8 @@ function failed(source: string, error: unknown): CatalogProbeAttempt {
 }
 
 /** Runs edge-probe-child.js: resolves when ExplorerOM loads in a process like this one, else throws its typed error. */
-export async function probeInChild(edge: EdgeBridgeOptions, connectionString: string | undefined, timeoutMs: number): Promise<void> {
+export async function probeInChild(edge: EdgeBridgeOptions, connectionString: string | undefined, timeoutMs: number, stop?: AbortSignal): Promise<void> {
+  if (stop?.aborted === true) throw interruptedCall('probe', stop.reason);
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'edge-probe-child.js');
   const input = JSON.stringify({ edge, ...(connectionString === undefined ? {} : { connectionString }) });
   const { code, signal, stdout, stderr, timedOut } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean }>(
@@ -131,6 +138,9 @@ export async function probeInChild(edge: EdgeBridgeOptions, connectionString: st
         expired = true;
         child.kill('SIGKILL');
       }, timeoutMs);
+      const onAbort = (): void => void child.kill('SIGKILL');
+      stop?.addEventListener('abort', onAbort, { once: true });
+      child.on('close', () => stop?.removeEventListener('abort', onAbort));
       child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
       child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c.length > 100_000 ? c.slice(-100_000) : c));
       child.on('error', (e) => {
@@ -143,6 +153,7 @@ export async function probeInChild(edge: EdgeBridgeOptions, connectionString: st
       });
     },
   );
+  if (wasAborted(stop)) throw interruptedCall('probe', stop?.reason);
   if (timedOut) throw explorerOmUnavailable('timeout', `Loading ExplorerOM in-process did not finish within ${timeoutMs} ms.`, { details: { timeoutMs } });
   const line = stdout
     .split(/\r?\n/)
@@ -164,4 +175,9 @@ export async function probeInChild(edge: EdgeBridgeOptions, connectionString: st
     `Loading ExplorerOM in-process crashed the probe process (exit ${code ?? signal ?? 'unknown'})${loadCrash ? ': the assembly resolver overflowed the stack, as edge-js does on CoreCLR when an assembly cannot be loaded (typically the wrong bitness)' : ''}.`,
     { details: { exitCode: code, signal, stderr: tail, assemblyLoadCrash: loadCrash } },
   );
+}
+
+/** Read after an await: the signal may have been aborted meanwhile. */
+function wasAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
 }

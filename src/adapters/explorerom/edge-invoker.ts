@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BtsBackupError } from '../../errors/index.js';
 import type { BridgeInvoker, BridgeRequest } from './bridge-protocol.js';
+import { DEFAULT_EXPLOREROM_TIMEOUT_MS, explorerOmTimeout, interruptedCall, noteAbandoned, type BridgeCallControl } from './call-control.js';
 import { loadableIn, readPeBitnessOfFile } from './pe-bitness.js';
 import { explorerOmUnavailable } from './unavailable.js';
 
@@ -81,12 +83,17 @@ export function classifyEdgeLoadError(error: unknown) {
 
 /**
  * A bridge invoker running the C# bridge in this process. Checks ExplorerOM's bitness first (without loading it) when
- * its path is known, loads edge-js lazily on the first request, and binds the bridge once.
+ * its path is known, loads edge-js lazily on the first request, and binds the bridge once. The bridge answers on a
+ * thread-pool thread (node's event loop keeps running); each call has a timeout and gives way to `control.signal`.
+ * ExplorerOM cannot be cancelled: a call given up is abandoned (E_EXPLOREROM_TIMEOUT or E_INTERRUPTED), its late answer
+ * dropped, and `abandonedInProcessCalls()` tells the CLI to end the process once the run is wound up.
  */
-export function createEdgeInvoker(options: EdgeBridgeOptions): BridgeInvoker {
+export function createEdgeInvoker(options: EdgeBridgeOptions, control: BridgeCallControl = {}): BridgeInvoker {
   let func: EdgeFunc | undefined;
   let checked = false;
+  const timeoutMs = control.timeoutMs ?? DEFAULT_EXPLOREROM_TIMEOUT_MS;
   return async (request: BridgeRequest) => {
+    if (control.signal?.aborted === true) throw interruptedCall(request.op, control.signal.reason);
     if (!checked) {
       await checkBitness(options.explorerOmPath);
       checked = true;
@@ -94,7 +101,32 @@ export function createEdgeInvoker(options: EdgeBridgeOptions): BridgeInvoker {
     if (func === undefined) func = bind(options);
     const bound = func;
     return new Promise<unknown>((resolve, reject) => {
+      let settled = false;
+      let abandoned = false;
+      const giveUp = (error: BtsBackupError): void => {
+        if (settled) return;
+        settled = true;
+        abandoned = true;
+        noteAbandoned(1);
+        cleanup();
+        reject(error);
+      };
+      const timer = setTimeout(() => giveUp(explorerOmTimeout(request.op, timeoutMs, 'abandoned')), timeoutMs);
+      const onAbort = (): void => giveUp(interruptedCall(request.op, control.signal?.reason));
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        control.signal?.removeEventListener('abort', onAbort);
+      };
+      control.signal?.addEventListener('abort', onAbort, { once: true });
       bound(request, (error, result) => {
+        if (abandoned) {
+          // The late answer of a call given up: nobody waits for it any more.
+          noteAbandoned(-1);
+          return;
+        }
+        if (settled) return;
+        settled = true;
+        cleanup();
         if (error !== null && error !== undefined) {
           const message = error instanceof Error ? error.message : String(error);
           const reason = /BadImageFormat/i.test(message) ? 'bad-image-format' : /Could not load file or assembly/i.test(message) ? 'assembly-not-found' : 'edge-failed';

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BridgeInvoker, BridgeRequest } from './bridge-protocol.js';
 import { defaultBridgeSource } from './edge-invoker.js';
+import type { BtsBackupError } from '../../errors/index.js';
+import { DEFAULT_EXPLOREROM_TIMEOUT_MS, explorerOmTimeout, interruptedCall, type BridgeCallControl } from './call-control.js';
 import { explorerOmUnavailable } from './unavailable.js';
 
 /** The 32-bit helper: Windows PowerShell x86 hosting the same bridge, JSON over stdio. */
@@ -14,9 +16,11 @@ export interface HelperOptions {
   scriptPath?: string;
   bridgeSource?: string;
   explorerOmPath?: string;
-  /** Per request; default 120 s. */
+  /** Per request; default: the call control's, else DEFAULT_EXPLOREROM_TIMEOUT_MS. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Called with the helper's pid once it runs (tests watch that it is stopped). */
+  onSpawn?: (pid: number) => void;
 }
 
 export function defaultX86PowerShell(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -31,11 +35,16 @@ export function defaultHelperScript(): string {
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!;
 }
 
-export function createHelperInvoker(options: HelperOptions = {}): BridgeInvoker {
-  return (request) => runHelper(options, request);
+/**
+ * One helper process per request. At the timeout, or when `control.signal` aborts, the process is killed (unlike an
+ * in-process call, a process can be stopped) and its pipes destroyed, so nothing it left behind holds the run.
+ */
+export function createHelperInvoker(options: HelperOptions = {}, control: BridgeCallControl = {}): BridgeInvoker {
+  return (request) => runHelper(options, request, control);
 }
 
-async function runHelper(options: HelperOptions, request: BridgeRequest): Promise<unknown> {
+async function runHelper(options: HelperOptions, request: BridgeRequest, control: BridgeCallControl): Promise<unknown> {
+  if (control.signal?.aborted === true) throw interruptedCall(request.op, control.signal.reason);
   const powershell = options.powershellPath ?? defaultX86PowerShell(options.env);
   if (powershell === undefined) {
     throw explorerOmUnavailable('helper-unavailable', 'The 32-bit ExplorerOM helper needs Windows PowerShell x86, which exists only on Windows.', { details: { platform: process.platform } });
@@ -46,10 +55,11 @@ async function runHelper(options: HelperOptions, request: BridgeRequest): Promis
   const script = options.scriptPath ?? defaultHelperScript();
   const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script, '-BridgeSource', options.bridgeSource ?? defaultBridgeSource()];
   if (options.explorerOmPath !== undefined) args.push('-ExplorerOmPath', options.explorerOmPath);
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? control.timeoutMs ?? DEFAULT_EXPLOREROM_TIMEOUT_MS;
 
   return new Promise<unknown>((resolve, reject) => {
     const child = spawn(powershell, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, env: options.env ?? process.env });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
     let settled = false;
@@ -57,12 +67,24 @@ async function runHelper(options: HelperOptions, request: BridgeRequest): Promis
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      control.signal?.removeEventListener('abort', onAbort);
       action();
     };
-    const timer = setTimeout(() => {
-      finish(() => reject(explorerOmUnavailable('timeout', `The 32-bit ExplorerOM helper did not answer within ${timeoutMs} ms.`, { details: { powershell, timeoutMs } })));
-      child.kill();
-    }, timeoutMs);
+    const stop = (error: BtsBackupError): void =>
+      finish(() => {
+        try {
+          child.kill(process.platform === 'win32' ? undefined : 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+        child.stdout.destroy();
+        child.stderr.destroy();
+        child.stdin.destroy();
+        reject(error);
+      });
+    const timer = setTimeout(() => stop(explorerOmTimeout(request.op, timeoutMs, 'killed', { powershell })), timeoutMs);
+    const onAbort = (): void => stop(interruptedCall(request.op, control.signal?.reason));
+    control.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) =>

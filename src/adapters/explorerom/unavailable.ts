@@ -1,4 +1,5 @@
 import { BtsBackupError } from '../../errors/index.js';
+import { EXPLOREROM_TIMEOUT_OPTION } from './call-control.js';
 
 /** Why ExplorerOM cannot be used from here. */
 export type ExplorerOmUnavailableReason =
@@ -41,7 +42,7 @@ const HINTS: Record<ExplorerOmUnavailableReason, string> = {
   'probe-crashed': 'Loading ExplorerOM in-process crashed the probe process (typically a bitness mismatch on CoreCLR); see details.stderr. The next adapter is tried.',
   'helper-unavailable': 'The 32-bit helper needs Windows PowerShell x86 (%SystemRoot%\\SysWOW64\\WindowsPowerShell\\v1.0\\powershell.exe).',
   'helper-failed': 'The 32-bit ExplorerOM helper failed; see details. BTSTask is used meanwhile.',
-  timeout: 'ExplorerOM did not answer in time; check the management database server, or raise the timeout.',
+  timeout: `ExplorerOM did not answer in time; check the management database server, or raise the timeout with ${EXPLOREROM_TIMEOUT_OPTION}.`,
   'catalog-error': 'ExplorerOM loaded but could not read the group: check the management database connection (server, database, Windows permissions).',
   'bridge-protocol': 'The ExplorerOM bridge answered something unexpected; the bridge and this version of BizTalkBackup may not match.',
 };

@@ -8,7 +8,9 @@ import { createHelperInvoker, type HelperOptions } from '../../../src/adapters/e
 import { createSampleGroupState } from '../../../src/adapters/simulator/sample-group.js';
 import { BtsBackupError } from '../../../src/errors/index.js';
 import { registerCatalogContract } from '../../contracts/biztalk-catalog.contract.js';
-import { bridgeSource, helperScript, pwshPath, requireBuiltBridge, standInDll, standInX86Dll, writeState } from './support.js';
+import { abandonedInProcessCalls } from '../../../src/adapters/explorerom/call-control.js';
+import { waitForExit } from '../../support/btstask-emulator.js';
+import { bridgeSource, helperScript, pwshPath, requireBuiltBridge, stallingDatabase, standInDll, standInX86Dll, writeState } from './support.js';
 
 /**
  * The 32-bit helper path: explorerom-x86.ps1 hosting the same bridge source (Add-Type), JSON over stdio. On Windows it
@@ -23,7 +25,8 @@ const helper = (explorerOmPath: string, extra: Partial<HelperOptions> = {}): Hel
   scriptPath: helperScript,
   bridgeSource,
   explorerOmPath,
-  timeoutMs: 60_000,
+  // A pwsh start plus an Add-Type compile per request: over a minute on a loaded 2-core machine.
+  timeoutMs: 110_000,
   ...extra,
 });
 
@@ -97,4 +100,32 @@ test('the probe uses the helper when in-process is not wanted or fails, and says
   } finally {
     await file.cleanup();
   }
+});
+
+test('a helper the database never answers is killed at the timeout: E_EXPLOREROM_TIMEOUT, the process gone, nothing abandoned', async (t) => {
+  const db = await stallingDatabase(0);
+  t.teardown(() => db.cleanup());
+  let pid: number | undefined;
+  const invoker = createHelperInvoker(helper(standInDll, { timeoutMs: 15_000, onSpawn: (p) => (pid = p) }));
+  const catalog = new ExplorerOmCatalog({ server: 'SQLBTS01', database: 'BizTalkMgmtDb', connectionString: db.connectionString, invoker, source: 'explorerom-x86' });
+  const started = Date.now();
+  const error = await t.throwsAsync(catalog.listApplications(), { instanceOf: BtsBackupError });
+  t.is(error!.code, 'E_EXPLOREROM_TIMEOUT');
+  t.regex(error!.hint ?? '', /--explorerom-timeout/);
+  t.true(Date.now() - started < 25_000);
+  t.true(pid !== undefined && (await waitForExit(pid, 5000)), 'the helper process is gone');
+  t.is(abandonedInProcessCalls(), 0);
+});
+
+test('a stop (Ctrl-C) kills the helper at once with E_INTERRUPTED', async (t) => {
+  const db = await stallingDatabase(0);
+  t.teardown(() => db.cleanup());
+  let pid: number | undefined;
+  const stop = new AbortController();
+  const invoker = createHelperInvoker(helper(standInDll, { onSpawn: (p) => (pid = p) }), { signal: stop.signal });
+  const catalog = new ExplorerOmCatalog({ server: 'SQLBTS01', database: 'BizTalkMgmtDb', connectionString: db.connectionString, invoker, source: 'explorerom-x86' });
+  setTimeout(() => stop.abort('SIGINT'), 3000);
+  const error = await t.throwsAsync(catalog.listApplications(), { instanceOf: BtsBackupError });
+  t.is(error!.code, 'E_INTERRUPTED');
+  t.true(pid !== undefined && (await waitForExit(pid, 5000)), 'the helper process is gone');
 });
