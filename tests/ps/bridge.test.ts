@@ -275,9 +275,9 @@ test.serial('node gets every argument back unchanged: spaces, quotes, backslashe
   t.deepEqual(back, words);
 });
 
-test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Catalog and -ExplorerOMPath reach the core; without them and off Windows none is sent', async (t) => {
+test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Catalog, -ExplorerOMPath and -ExplorerOmTimeout reach the core; without them and off Windows none is sent', async (t) => {
   const given = await session.capture(
-    `Set-Location -LiteralPath ${psQuote(tmp)}; Get-BtsAppInventory -Server 'SQL01\\BIZTALK' -Database 'BizTalkMgmtDb' -BtsTaskPath './BTSTask.exe' -BtsTaskTimeout 60 -Catalog BTSTask -ExplorerOMPath './Microsoft.BizTalk.ExplorerOM.dll'`,
+    `Set-Location -LiteralPath ${psQuote(tmp)}; Get-BtsAppInventory -Server 'SQL01\\BIZTALK' -Database 'BizTalkMgmtDb' -BtsTaskPath './BTSTask.exe' -BtsTaskTimeout 60 -Catalog BTSTask -ExplorerOMPath './Microsoft.BizTalk.ExplorerOM.dll' -ExplorerOmTimeout 900`,
     fake('echo'),
   );
   t.deepEqual((given.Output[0]?.Properties as Record<string, unknown>)['Request'], {
@@ -287,6 +287,7 @@ test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Catalog and -Ex
     btstaskTimeout: 60,
     catalog: 'btstask',
     explorerom: path.join(tmp, 'Microsoft.BizTalk.ExplorerOM.dll'),
+    exploreromTimeout: 900,
   });
   if (process.platform !== 'win32') {
     const none = await session.capture('Get-BtsAppInventory', fake('echo'));
