@@ -57,7 +57,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     try {
       emptiness.set(app.name, (await resourcesOf(app.name)).length === 0);
     } catch (error) {
-      if (!isBtsBackupError(error) || error.code === 'E_INTERRUPTED') throw error;
+      if (endsTheRun(error)) throw error;
     }
   }
   const { selected, skipped } = selectApplications(applications, selection, (name) => emptiness.get(name) === true);
@@ -108,10 +108,18 @@ export async function readLatestManifest(store: BackupStore): Promise<Manifest |
   return parseManifest(await store.readSet(latest), `${store.location} set ${latest}`);
 }
 
+/**
+ * Not an application's failure: a bug, the user stopping the run, or an ExplorerOM call given up (the catalog is stuck:
+ * every further call would wait as long, and the process must end once the run is wound up).
+ */
+export function endsTheRun(error: unknown): boolean {
+  return !isBtsBackupError(error) || error.code === 'E_INTERRUPTED' || error.code === 'E_EXPLOREROM_TIMEOUT';
+}
+
 /** A typed failure of one application becomes a manifest failure (and a warning); anything else is a bug and propagates. */
 export function recordFailure(application: string, error: unknown, reporter: Reporter): ManifestFailure {
-  // Not an application's failure: a bug, or the user stopping the run.
-  if (!isBtsBackupError(error) || error.code === 'E_INTERRUPTED') throw error;
+  if (endsTheRun(error)) throw error;
+  if (!isBtsBackupError(error)) throw error;
   if (reporter.error !== undefined) reporter.error(forApplication(application, error));
   else reporter.log('warning', `${application}: ${error.message}`);
   return { application, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };

@@ -354,7 +354,7 @@ async function executeApplication(app: RestoreApplicationPlan, index: number, ta
       }
       stepResult.status = 'Done';
     } catch (error) {
-      if (!isBtsBackupError(error)) throw error;
+      if (!isBtsBackupError(error) || error.code === 'E_EXPLOREROM_TIMEOUT') throw error;
       const scrubbed = scrub(error.toJSON(), secretValues);
       stepResult.status = 'Failed';
       stepResult.error = scrubbed;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import test, { type TestFn } from 'ava';
 import { chooseCatalog } from '../../../src/adapters/explorerom/catalog-probe.js';
 import { ExplorerOmCatalog } from '../../../src/adapters/explorerom/explorerom-catalog.js';
 import { createHelperInvoker, type HelperOptions } from '../../../src/adapters/explorerom/helper-invoker.js';
@@ -30,7 +30,8 @@ const helper = (explorerOmPath: string, extra: Partial<HelperOptions> = {}): Hel
   ...extra,
 });
 
-registerCatalogContract(test, 'explorerom-x86 (helper process, pwsh standing in for Windows PowerShell x86)', async (state) => {
+// Serial: every request starts a pwsh and compiles the bridge with Add-Type; a dozen at once on two cores outlast any timeout.
+registerCatalogContract(test.serial as unknown as TestFn, 'explorerom-x86 (helper process, pwsh standing in for Windows PowerShell x86)', async (state) => {
   const file = await writeState(state);
   const catalog = new ExplorerOmCatalog({
     server: state.group.server,
@@ -42,7 +43,7 @@ registerCatalogContract(test, 'explorerom-x86 (helper process, pwsh standing in 
   return { catalog, cleanup: file.cleanup };
 });
 
-test('the helper answers the detailed inventory and adds references like the in-process bridge', async (t) => {
+test.serial('the helper answers the detailed inventory and adds references like the in-process bridge', async (t) => {
   const state = createSampleGroupState();
   const file = await writeState(state);
   try {
@@ -60,7 +61,7 @@ test('the helper answers the detailed inventory and adds references like the in-
   }
 });
 
-test('a 32-bit-only ExplorerOM in a 64-bit helper: bad-image-format', async (t) => {
+test.serial('a 32-bit-only ExplorerOM in a 64-bit helper: bad-image-format', async (t) => {
   const catalog = new ExplorerOmCatalog({ server: 'S', database: 'D', invoker: createHelperInvoker(helper(standInX86Dll)), source: 'explorerom-x86' });
   const error = await t.throwsAsync(catalog.probe(), { instanceOf: BtsBackupError });
   t.is(error?.code, 'E_EXPLOREROM_UNAVAILABLE');
@@ -68,7 +69,7 @@ test('a 32-bit-only ExplorerOM in a 64-bit helper: bad-image-format', async (t) 
   t.truthy(error?.hint);
 });
 
-test('no ExplorerOM for the helper: assembly-not-found; no PowerShell: helper-unavailable', async (t) => {
+test.serial('no ExplorerOM for the helper: assembly-not-found; no PowerShell: helper-unavailable', async (t) => {
   const missing = new ExplorerOmCatalog({ server: 'S', database: 'D', invoker: createHelperInvoker(helper(path.join(path.dirname(standInDll), 'nope', 'Microsoft.BizTalk.ExplorerOM.dll'))) });
   const notFound = await t.throwsAsync(missing.probe(), { instanceOf: BtsBackupError });
   t.is(notFound?.details?.['reason'], 'assembly-not-found');
@@ -78,7 +79,7 @@ test('no ExplorerOM for the helper: assembly-not-found; no PowerShell: helper-un
   t.is(unavailable?.details?.['reason'], 'helper-unavailable');
 });
 
-test('the probe uses the helper when in-process is not wanted or fails, and says explorerom-x86', async (t) => {
+test.serial('the probe uses the helper when in-process is not wanted or fails, and says explorerom-x86', async (t) => {
   const state = createSampleGroupState();
   const file = await writeState(state);
   try {
@@ -102,7 +103,7 @@ test('the probe uses the helper when in-process is not wanted or fails, and says
   }
 });
 
-test('a helper the database never answers is killed at the timeout: E_EXPLOREROM_TIMEOUT, the process gone, nothing abandoned', async (t) => {
+test.serial('a helper the database never answers is killed at the timeout: E_EXPLOREROM_TIMEOUT, the process gone, nothing abandoned', async (t) => {
   const db = await stallingDatabase(0);
   t.teardown(() => db.cleanup());
   let pid: number | undefined;
@@ -117,7 +118,7 @@ test('a helper the database never answers is killed at the timeout: E_EXPLOREROM
   t.is(abandonedInProcessCalls(), 0);
 });
 
-test('a stop (Ctrl-C) kills the helper at once with E_INTERRUPTED', async (t) => {
+test.serial('a stop (Ctrl-C) kills the helper at once with E_INTERRUPTED', async (t) => {
   const db = await stallingDatabase(0);
   t.teardown(() => db.cleanup());
   let pid: number | undefined;
