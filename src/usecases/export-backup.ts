@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { formatAssemblyName, parseAssemblyName } from '../core/assembly-name.js';
 import { emptyBindingsSummary } from '../core/bindings-summary.js';
