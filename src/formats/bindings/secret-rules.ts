@@ -51,7 +51,7 @@ const FIELD_RULES: readonly FieldRule[] = [
 ];
 
 /** A value inside XML text may hold character references; a connection-string value runs to `;` or a quote. */
-const CONNECTION_VALUE = '"[^"]*"|\'[^\']*\'|(?:&(?:amp|lt|gt|quot|apos|#\\d+|#x[\\da-f]+);|[^;"\'<&\\r\\n])*';
+const CONNECTION_VALUE = '&quot;(?:(?!&quot;)[^<"\\r\\n])*&quot;|"[^"]*"|\'[^\']*\'|(?:&(?:amp|lt|gt|quot|apos|#\\d+|#x[\\da-f]+);|[^;"\'<&\\r\\n])*';
 
 const VALUE_RULES: readonly ValueRule[] = [
   {
@@ -59,7 +59,8 @@ const VALUE_RULES: readonly ValueRule[] = [
     shape: 'value',
     matches: 'the password of a URL\'s user-info (`scheme://user:password@host`), in an address or any text',
     example: 'ftp://user:s3cr3t@ftp.example/in',
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'<>?#]*:([^\s/@"'<>?#]*)@/gi,
+    // The password runs to the last `@` before the host: `user:p@ss@host` (unencoded, as people write it) hides `p@ss`.
+    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'<>?#]*:((?:[^\s/@"'<>?#]|@(?=[^\s/"'<>?#]*@))*)@/gi,
     sub: () => 'userinfo',
   },
   {
@@ -133,6 +134,10 @@ export function findSecretSpans(text: string, options: { appSettings?: boolean }
     if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.endsWith(v[0])) {
       s += 1;
       v = v.slice(1, -1);
+    } else if (v.length >= 12 && v.startsWith('&quot;') && v.endsWith('&quot;')) {
+      // Quoted inside an XML attribute: `connectionString="...;Password=&quot;a;b&quot;"`.
+      s += 6;
+      v = v.slice(6, -6);
     }
     const end = s + v.length;
     if (v.trim() === '' || isPlaceholder(v) || spans.some((x) => s < x.end && end > x.start)) return;

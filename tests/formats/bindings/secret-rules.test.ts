@@ -145,3 +145,23 @@ test('an app setting whose value holds an apostrophe or a ">" is masked and rest
     t.is(dec(back.bytes), text);
   }
 });
+
+test('a connection-string password quoted with &quot; inside an XML attribute is masked whole and restorable', (t) => {
+  const text = `<configuration><connectionStrings><add name="db" connectionString="Server=s;User Id=u;Password=&quot;pre;${CANARY}&quot;;" /></connectionStrings></configuration>`;
+  const redacted = redactSecrets(enc(text), 'a.config')!;
+  t.false(dec(redacted.bytes).includes(CANARY));
+  t.true(dec(redacted.bytes).includes('Password=&quot;******&quot;;'));
+  t.deepEqual(findMaskedInFile(redacted.bytes, 'a.config').map(secretKey), ['file:a.config||password']);
+  const back = injectFileSecrets(redacted.bytes, 'a.config', new Map([['file:a.config||password', `pre;${CANARY}`]]));
+  t.is(dec(back.bytes), text);
+});
+
+test('a URL password holding an unencoded "@" is masked up to the host, in a file and in an address', (t) => {
+  const text = `endpoint=ftp://contoso:p@ss-${CANARY}@ftp.example/in?x=a@b`;
+  const redacted = redactSecrets(enc(text), 'app.ini')!;
+  t.is(dec(redacted.bytes), 'endpoint=ftp://contoso:******@ftp.example/in?x=a@b');
+  const back = injectFileSecrets(redacted.bytes, 'app.ini', new Map([['file:app.ini||userinfo', `p@ss-${CANARY}`]]));
+  t.is(dec(back.bytes), text);
+  const xml = sendPortBindings(transport('FTP', { address: `ftp://contoso:p@ss-${CANARY}@ftp.example/in` }));
+  t.false(redactBindingSecrets(xml, 'b').xml.includes(CANARY));
+});
