@@ -43,7 +43,7 @@ interface SettingRule extends SecretRuleRow {
 const SAS_STORAGE_ADAPTERS = /relay|sb-messaging|servicebus|eventhub|azure|blob|storage|logicapp/i;
 
 const FIELD_RULES: readonly FieldRule[] = [
-  { id: 'password-field', shape: 'field', matches: 'an adapter property named `password`, `pwd`, `pass`, `passwd` or ending in `Password` (`PrivateKeyPassword`, `ProxyPassword`)', example: '<password vt="8">s3cr3t</password>', name: /(password|passwd|^pass|^pwd)$/i },
+  { id: 'password-field', shape: 'field', matches: 'an adapter property named `password`, `pwd`, `pass`, `passwd` or ending in `Password`, `Pwd` or `Passphrase` (`PrivateKeyPassword`, `ProxyPassword`, `UserPwd`, `PgpPassphrase`)', example: '<password vt="8">s3cr3t</password>', name: /(password|passwd|pwd|passphrase|^pass)$/i },
   { id: 'secret-field', shape: 'field', matches: 'an adapter property ending in `Secret` (`ClientSecret`, `IssuerSecret`)', example: '<ClientSecret>s3cr3t</ClientSecret>', name: /secret$/i },
   { id: 'token-field', shape: 'field', matches: 'an adapter property ending in `Token` (`AccessToken`, `SasToken`, `RefreshToken`)', example: '<SasToken>s3cr3t</SasToken>', name: /token$/i },
   { id: 'access-key-field', shape: 'field', matches: '`SharedAccessKey`, `SharedAccessSignature`, `AccountKey`, `StorageKey`, `SasKey` of any adapter', example: '<SharedAccessKey>s3cr3t</SharedAccessKey>', name: /^(sharedaccesskey|sharedaccesssignature|accountkey|storagekey|saskey)$/i },

@@ -165,3 +165,13 @@ test('a URL password holding an unencoded "@" is masked up to the host, in a fil
   const xml = sendPortBindings(transport('FTP', { address: `ftp://contoso:p@ss-${CANARY}@ftp.example/in` }));
   t.false(redactBindingSecrets(xml, 'b').xml.includes(CANARY));
 });
+
+test('an adapter property ending in Pwd or Passphrase is a password field, in any casing', (t) => {
+  for (const name of ['UserPwd', 'proxypwd', 'PgpPassphrase', 'PASSPHRASE']) {
+    const xml = rawSendPort('Contoso.Custom', `<CustomProps><${name} vt="8">${CANARY}</${name}></CustomProps>`);
+    const redacted = redactBindingSecrets(xml, 'b');
+    t.false(redacted.xml.includes(CANARY), name);
+    t.deepEqual(redacted.rules, ['password-field'], name);
+    t.deepEqual(findMaskedPasswords(redacted.xml, 'b').map(secretKey), [`P||${name}`], name);
+  }
+});
