@@ -9,6 +9,8 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('BizTalkBackup.Format.ps1xml')
+    FileList             = @('BizTalkBackup.psd1', 'BizTalkBackup.psm1', 'BizTalkBackup.Format.ps1xml', 'en-US\about_BizTalkBackup.help.txt')
+    HelpInfoURI          = 'https://github.com/BizTalkBackup/BizTalkBackup'
     FunctionsToExport    = @(
         'Compare-BtsAppBackup'
         'Export-BtsAppBackup'

@@ -17,5 +17,7 @@ foreach ($folder in 'Private', 'Public') {
     }
 }
 
+Register-BtsArgumentCompleter
+
 $publicFolder = [System.IO.Path]::Combine($PSScriptRoot, 'ps', 'Public')
 Export-ModuleMember -Function @(Get-ChildItem -LiteralPath $publicFolder -Filter '*.ps1' -File | ForEach-Object { $_.BaseName })

@@ -124,6 +124,8 @@ Invoke-BuildStep "assemble $moduleFolder" {
         if (Test-Path -LiteralPath $source) { Copy-Item -LiteralPath $source -Destination $moduleFolder }
     }
     Copy-Item -LiteralPath (Join-Path -Path $root -ChildPath 'ps') -Destination $moduleFolder -Recurse
+    # The about_BizTalkBackup help topic (Get-Help about_BizTalkBackup).
+    Copy-Item -LiteralPath (Join-Path -Path $root -ChildPath 'en-US') -Destination $moduleFolder -Recurse
     $distSource = Join-Path -Path $root -ChildPath 'dist/src'
     foreach ($file in Get-ChildItem -LiteralPath $distSource -Recurse -File | Where-Object { $_.Extension -ne '.map' }) {
         $relative = $file.FullName.Substring($distSource.Length).TrimStart('\', '/')

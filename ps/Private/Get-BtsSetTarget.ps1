@@ -11,6 +11,8 @@ function Get-BtsSetTarget {
 
         [string]$Path,
 
+        [string]$LiteralPath,
+
         [string[]]$SetId,
 
         [psobject[]]$InputObject
@@ -36,7 +38,7 @@ function Get-BtsSetTarget {
         }
         return
     }
-    $store = Resolve-BtsPath -Caller $Caller -Path $Path
+    $store = Resolve-BtsPath -Caller $Caller -Path $Path -LiteralPath $LiteralPath
     if ($SetId) {
         foreach ($id in $SetId) { @{ Store = $store; SetId = $id } }
     }

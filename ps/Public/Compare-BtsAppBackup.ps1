@@ -11,6 +11,9 @@ function Compare-BtsAppBackup {
     .PARAMETER Path
     The backup store folder.
 
+    .PARAMETER LiteralPath
+    The backup store folder, used exactly as typed: no wildcards, for folder names holding [ ] * or ?.
+
     .PARAMETER SetId
     The reference backup set (the baseline). Default: the newest set.
 
@@ -82,14 +85,20 @@ function Compare-BtsAppBackup {
     .LINK
     Get-BtsAppBackup
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    [CmdletBinding(DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.CompareResult')]
     param(
         [Parameter(Mandatory = $true, Position = 0, ParameterSetName = 'Path')]
         [Alias('Store')]
+        [SupportsWildcards()]
         [string]$Path,
 
+        [Parameter(Mandatory = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string]$LiteralPath,
+
         [Parameter(Position = 1, ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [string]$SetId,
 
         [Parameter(Mandatory = $true, ValueFromPipeline = $true, ParameterSetName = 'InputObject')]
@@ -131,7 +140,7 @@ function Compare-BtsAppBackup {
     process {
         $ids = @()
         if ($SetId) { $ids = @($SetId) }
-        foreach ($target in @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -SetId $ids -InputObject $InputObject)) {
+        foreach ($target in @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -LiteralPath $LiteralPath -SetId $ids -InputObject $InputObject)) {
             $request = @{ store = $target.Store }
             if ($target.SetId) { $request['against'] = $target.SetId }
             if ($Name) { $request['name'] = @($Name) }

@@ -16,6 +16,9 @@ function Export-BtsAppBackup {
     .PARAMETER Path
     The backup store: a folder, created when it does not exist yet.
 
+    .PARAMETER LiteralPath
+    The backup store folder, used exactly as typed: no wildcards, for folder names holding [ ] * or ?.
+
     .PARAMETER Name
     Names of the applications to back up, wildcards allowed. Default: every application except BizTalk.System.
     Takes the Name of objects from the pipeline (Get-BtsAppInventory) and plain strings.
@@ -110,12 +113,17 @@ function Export-BtsAppBackup {
     .LINK
     Test-BtsAppBackup
     #>
-    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.BackupApplication', 'BizTalkBackup.BackupSet')]
     param(
-        [Parameter(Mandatory = $true, Position = 0)]
+        [Parameter(Mandatory = $true, Position = 0, ParameterSetName = 'Path')]
         [Alias('Store')]
+        [SupportsWildcards()]
         [string]$Path,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string]$LiteralPath,
 
         [Parameter(ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
         [SupportsWildcards()]
@@ -174,7 +182,7 @@ function Export-BtsAppBackup {
     }
 
     end {
-        $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
+        $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path -LiteralPath $LiteralPath
         $request = @{ store = $store }
         if ($names.Count -gt 0) { $request['name'] = $names.ToArray() }
         if ($ExcludeName) { $request['excludeName'] = @($ExcludeName) }

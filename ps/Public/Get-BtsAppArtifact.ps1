@@ -38,7 +38,7 @@ function Get-BtsAppArtifact {
     .LINK
     Get-BtsAppBackup
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.InspectResult')]
     param(
         [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]

@@ -14,6 +14,9 @@ function Get-BtsAppBackup {
     .PARAMETER Path
     The backup store folder.
 
+    .PARAMETER LiteralPath
+    The backup store folder, used exactly as typed: no wildcards, for folder names holding [ ] * or ?.
+
     .PARAMETER Name
     Keeps only the sets that contain an application matching one of these names; wildcards allowed.
 
@@ -48,12 +51,17 @@ function Get-BtsAppBackup {
     .LINK
     Export-BtsAppBackup
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.BackupSet')]
     param(
-        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true, ParameterSetName = 'Path')]
         [Alias('Store')]
+        [SupportsWildcards()]
         [string]$Path,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string]$LiteralPath,
 
         [SupportsWildcards()]
         [string[]]$Name,
@@ -71,7 +79,7 @@ function Get-BtsAppBackup {
     }
 
     process {
-        $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
+        $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path -LiteralPath $LiteralPath
         if (-not $stores.Contains($store)) { $stores[$store] = New-Object -TypeName System.Collections.Generic.List[string] }
         foreach ($id in @($SetId)) {
             if ($id -and -not $stores[$store].Contains($id)) { $stores[$store].Add($id) }

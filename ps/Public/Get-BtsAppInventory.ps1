@@ -81,7 +81,7 @@ function Get-BtsAppInventory {
     .LINK
     Export-BtsAppBackup
     #>
-    [CmdletBinding()]
+    [CmdletBinding(HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.Application')]
     param(
         [Parameter(Position = 0)]

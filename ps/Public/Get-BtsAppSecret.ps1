@@ -71,7 +71,7 @@ function Get-BtsAppSecret {
     .LINK
     Import-BtsAppBackup
     #>
-    [CmdletBinding(DefaultParameterSetName = 'File')]
+    [CmdletBinding(DefaultParameterSetName = 'File', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.SecretLocation')]
     param(
         [Parameter(Mandatory = $true)]

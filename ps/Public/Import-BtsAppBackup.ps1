@@ -26,6 +26,9 @@ function Import-BtsAppBackup {
     .PARAMETER Path
     The backup store folder.
 
+    .PARAMETER LiteralPath
+    The backup store folder, used exactly as typed: no wildcards, for folder names holding [ ] * or ?.
+
     .PARAMETER SetId
     The backup set to restore from. Default: the newest set.
 
@@ -159,14 +162,20 @@ function Import-BtsAppBackup {
     .LINK
     Test-BtsAppBackup
     #>
-    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High', DefaultParameterSetName = 'Path')]
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High', DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.RestoreApplication', 'BizTalkBackup.RestoreDrill')]
     param(
         [Parameter(Mandatory = $true, Position = 0, ParameterSetName = 'Path')]
         [Alias('Store')]
+        [SupportsWildcards()]
         [string]$Path,
 
+        [Parameter(Mandatory = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string]$LiteralPath,
+
         [Parameter(Position = 1, ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [string]$SetId,
 
         [Parameter(Mandatory = $true, ValueFromPipeline = $true, ParameterSetName = 'InputObject')]
@@ -235,7 +244,7 @@ function Import-BtsAppBackup {
     process {
         $ids = @()
         if ($SetId) { $ids = @($SetId) }
-        foreach ($target in @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -SetId $ids -InputObject $InputObject)) {
+        foreach ($target in @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -LiteralPath $LiteralPath -SetId $ids -InputObject $InputObject)) {
             $request = @{ store = $target.Store }
             if ($target.SetId) { $request['set'] = $target.SetId }
             $request['mode'] = $Mode.ToLowerInvariant()

@@ -16,6 +16,9 @@ function Remove-BtsAppBackup {
     .PARAMETER Path
     The backup store folder.
 
+    .PARAMETER LiteralPath
+    The backup store folder, used exactly as typed: no wildcards, for folder names holding [ ] * or ?.
+
     .PARAMETER KeepLast
     Keeps this many of the newest sets.
 
@@ -73,12 +76,17 @@ function Remove-BtsAppBackup {
     .LINK
     Get-BtsAppBackup
     #>
-    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High', DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.PlanStep', 'BizTalkBackup.PruneResult')]
     param(
-        [Parameter(Mandatory = $true, Position = 0)]
+        [Parameter(Mandatory = $true, Position = 0, ParameterSetName = 'Path')]
         [Alias('Store')]
+        [SupportsWildcards()]
         [string]$Path,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string]$LiteralPath,
 
         [ValidateRange(0, 100000)]
         [int]$KeepLast,
@@ -102,7 +110,7 @@ function Remove-BtsAppBackup {
         [switch]$EnableException
     )
 
-    $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
+    $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path -LiteralPath $LiteralPath
     $request = @{ store = $store }
     $policy = New-Object -TypeName System.Collections.Generic.List[string]
     foreach ($key in 'KeepLast', 'KeepDaily', 'KeepWeekly', 'KeepMonthly', 'KeepWithin') {

@@ -113,7 +113,7 @@ function Set-BtsAppSecret {
     .LINK
     Import-BtsAppBackup
     #>
-    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Value')]
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Value', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.SecretLocation')]
     param(
         [Parameter(Mandatory = $true)]

@@ -13,6 +13,9 @@ function Test-BtsAppBackup {
     .PARAMETER Path
     The backup store folder.
 
+    .PARAMETER LiteralPath
+    The backup store folder, used exactly as typed: no wildcards, for folder names holding [ ] * or ?.
+
     .PARAMETER SetId
     The backup sets to verify (a set id, or latest). Default: every set in the store.
 
@@ -67,14 +70,20 @@ function Test-BtsAppBackup {
     .LINK
     Get-BtsAppBackup
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    [CmdletBinding(DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.VerifyResult')]
     param(
         [Parameter(Mandatory = $true, Position = 0, ParameterSetName = 'Path')]
         [Alias('Store')]
+        [SupportsWildcards()]
         [string]$Path,
 
+        [Parameter(Mandatory = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string]$LiteralPath,
+
         [Parameter(Position = 1, ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [string[]]$SetId,
 
         # Not constrained to BizTalkBackup.BackupSet: Export-BtsAppBackup | Test-BtsAppBackup pipes the exported
@@ -94,7 +103,7 @@ function Test-BtsAppBackup {
     )
 
     process {
-        $targets = @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -SetId $SetId -InputObject $InputObject)
+        $targets = @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -LiteralPath $LiteralPath -SetId $SetId -InputObject $InputObject)
         foreach ($target in $targets) {
             $request = @{ store = $target.Store }
             if ($target.SetId) { $request['set'] = $target.SetId }

@@ -91,6 +91,8 @@ export const errorCodes = {
   E_CONFIRMATION_REQUIRED: { category: 'InvalidOperation', exitCode: 2 },
   /** A new store was asked for in a folder that holds other files and is not a store (no store.json). */
   E_STORE_FOLDER_NOT_EMPTY: { category: 'InvalidArgument', exitCode: 2 },
+  /** A -Path with wildcards matches more than one item (the module; -LiteralPath takes a path as typed). */
+  E_PATH_AMBIGUOUS: { category: 'InvalidArgument', exitCode: 2 },
 
   E_INTERNAL: { category: 'NotSpecified', exitCode: 1 },
 } as const satisfies Record<string, { category: string; exitCode: number }>;

@@ -32,7 +32,7 @@ test('build.ps1 assembles out/BizTalkBackup/, smoke-tests it in a fresh pwsh, an
     for (const asset of ['ExplorerOmBridge.cs', 'explorerom-x86.ps1']) t.true(existsSync(path.join(out, 'BizTalkBackup', 'dist', 'src', 'adapters', 'explorerom', asset)), asset);
 
     const moduleFolder = path.join(out, 'BizTalkBackup');
-    for (const file of ['BizTalkBackup.psd1', 'BizTalkBackup.psm1', 'BizTalkBackup.Format.ps1xml', 'package.json', 'dist/src/cli/main.js', 'node_modules/yargs/package.json']) {
+    for (const file of ['BizTalkBackup.psd1', 'BizTalkBackup.psm1', 'BizTalkBackup.Format.ps1xml', 'en-US/about_BizTalkBackup.help.txt', 'package.json', 'dist/src/cli/main.js', 'node_modules/yargs/package.json']) {
       t.true(existsSync(path.join(moduleFolder, file)), file);
     }
     t.deepEqual((await readdir(path.join(moduleFolder, 'ps', 'Public'))).sort(), (await readdir(path.join(repoRoot, 'ps', 'Public'))).sort());

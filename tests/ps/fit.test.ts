@@ -155,3 +155,77 @@ test.serial('exporting into a non-empty folder that is not a store is refused (E
   t.deepEqual(created.Errors, []);
   t.is(ofType(created, 'BackupSet').length, 2);
 });
+
+test.serial('-LiteralPath takes a store path as typed, -Path resolves wildcards to one folder (two matches: E_PATH_AMBIGUOUS)', async (t) => {
+  const bracketed = path.join(tmp, 'bts[prod]');
+  const exported = await session.capture(`Export-BtsAppBackup -Simulator -LiteralPath ${psQuote(bracketed)} -Name 'Contoso.Shared' -WarningAction SilentlyContinue`);
+  t.deepEqual(exported.Errors, []);
+  t.true(existsSync(path.join(bracketed, 'store.json')));
+  const listed = await session.capture(
+    `Get-BtsAppBackup -LiteralPath ${psQuote(bracketed)}; Test-BtsAppBackup -LiteralPath ${psQuote(bracketed)} -SetId latest; Get-BtsAppBackup -Path ${psQuote(path.join(tmp, 'bts?prod*'))}`,
+  );
+  t.deepEqual(listed.Errors, []);
+  t.deepEqual(listed.Output.map((o) => o.TypeNames[0]), ['BizTalkBackup.BackupSet', 'BizTalkBackup.VerifyResult', 'BizTalkBackup.BackupSet']);
+  t.true(listed.Output.every((o) => o.Properties['Store'] === bracketed), 'the wildcard resolved to the one folder');
+  mkdirSync(path.join(tmp, 'bts-prod2'));
+  const ambiguous = await session.capture(`Get-BtsAppBackup -Path ${psQuote(path.join(tmp, 'bts?prod*'))}`);
+  t.is((ambiguous.Terminating ?? ambiguous.Errors[0])?.Id.split(',')[0], 'BizTalkBackup.E_PATH_AMBIGUOUS');
+});
+
+test.serial('tab completion: -SetId offers the sets of the store, -Name the applications of the set or of the group', async (t) => {
+  if (!existsSync(store)) await session.run(`$null = Export-BtsAppBackup -Simulator -Path ${psQuote(store)} -WarningAction SilentlyContinue`);
+  const complete = async (line: string): Promise<string[]> =>
+    session.json<string[]>(`@((TabExpansion2 -inputScript ${psQuote(line)} -cursorColumn ${line.length}).CompletionMatches | ForEach-Object CompletionText)`);
+  const setIds = await complete(`Test-BtsAppBackup -Path ${psQuote(store)} -SetId `);
+  const sets = readdirSync(path.join(store, 'sets')).map((f) => f.replace(/\.json$/, '')).sort().reverse();
+  t.deepEqual(setIds, [...sets, 'latest']);
+  const names = await complete(`Import-BtsAppBackup -Path ${psQuote(store)} -SetId ${sets[0]} -Name Zahl`);
+  t.deepEqual(names, [`'${ZAHLUNGSVERKEHR}'`]);
+  const fromGroup = await complete('Export-BtsAppBackup -Simulator -Path x -Name Contoso.O');
+  t.deepEqual(fromGroup, ['Contoso.Orders']);
+});
+
+test.serial('about_BizTalkBackup is a help topic; every cmdlet has a HelpUri under the ProjectUri', async (t) => {
+  const about = await session.run("Get-Help about_BizTalkBackup | Out-String -Width 200");
+  t.regex(about, /about_BizTalkBackup/);
+  t.regex(about, /SCHEDULED SCRIPTS/);
+  const uris = await session.json<{ Name: string; HelpUri: string }[]>(
+    "Get-Command -Module BizTalkBackup | ForEach-Object { [pscustomobject]@{ Name = $_.Name; HelpUri = $_.HelpUri } }",
+  );
+  const project = await session.json<string[]>(`@((Import-PowerShellDataFile ${psQuote(manifestPath)}).PrivateData.PSData.ProjectUri)`);
+  t.is(uris.length, 10);
+  for (const cmd of uris) t.true(cmd.HelpUri.startsWith(project[0] ?? '-'), `${cmd.Name}: ${cmd.HelpUri}`);
+});
+
+test.serial("the README's scheduled-script pattern works: global Stop, try/catch, exit code 0 on success and 1 on a module error", async (t) => {
+  const script = path.join(tmp, 'nightly-btsbackup.ps1');
+  writeFileSync(
+    script,
+    [
+      'param([string]$Store)',
+      "$ErrorActionPreference = 'Stop'",
+      "$ProgressPreference = 'SilentlyContinue'",
+      `Import-Module ${psQuote(manifestPath)}`,
+      'try {',
+      '    Export-BtsAppBackup -Simulator -Path $Store -WarningAction SilentlyContinue | Test-BtsAppBackup | Out-Null',
+      '    Remove-BtsAppBackup -Path $Store -KeepLast 7 -Confirm:$false | Out-Null',
+      '    exit 0',
+      '}',
+      'catch {',
+      "    Write-Warning ('BizTalk backup failed: {0} {1} Hint: {2}' -f $_.FullyQualifiedErrorId, $_.Exception.Message, $_.ErrorDetails.RecommendedAction)",
+      '    exit 1',
+      '}',
+    ].join('\n'),
+  );
+  const run = (store: string) =>
+    spawnSync(pwsh ?? 'pwsh', ['-NoProfile', '-NonInteractive', '-File', script, '-Store', store], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const ok = run(path.join(tmp, 'nightly-store'));
+  t.is(ok.status, 0, `${ok.stdout}\n${ok.stderr}`);
+  t.true(existsSync(path.join(tmp, 'nightly-store', 'store.json')));
+  const busy = path.join(tmp, 'nightly-not-a-store');
+  mkdirSync(busy);
+  writeFileSync(path.join(busy, 'other.txt'), 'x');
+  const failed = run(busy);
+  t.is(failed.status, 1, `${failed.stdout}\n${failed.stderr}`);
+  t.regex(`${failed.stdout}${failed.stderr}`, /BizTalk backup failed: BizTalkBackup\.E_STORE_FOLDER_NOT_EMPTY/);
+});
