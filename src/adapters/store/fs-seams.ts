@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { dirname as dirnamePath, resolve as resolvePath } from 'node:path';
 
 /** The file-system calls the store makes, behind one interface so tests can inject EPERM, EBUSY, ENOSPC, short writes and crashes. */
 export interface FsStats {
@@ -46,7 +47,8 @@ export const nodeFsSeams: FsSeams = {
   rename: (from, to) => fs.promises.rename(from, to),
   unlink: (path) => fs.promises.unlink(path),
   mkdir: async (path, options) => {
-    await fs.promises.mkdir(path, { recursive: options?.recursive ?? false });
+    if (options?.recursive === true) await mkdirParents(path);
+    else await fs.promises.mkdir(path);
   },
   rmdir: (path) => fs.promises.rmdir(path),
   readFile: async (path) => new Uint8Array(await fs.promises.readFile(path)),
@@ -66,4 +68,32 @@ export function errnoCode(error: unknown): string | undefined {
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;
+}
+
+/**
+ * `mkdir -p` one level at a time. Node 20's own recursive mkdir (libuv) spins forever at full CPU when a parent exists
+ * but cannot hold children (a dangling symlink to an unmounted share, a path under /proc): it steps back on ENOENT
+ * and forward on EEXIST. Here the walk goes up by stat once, then down by plain mkdir, so that case is an ENOENT.
+ */
+async function mkdirParents(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let dir = resolvePath(path); ; ) {
+    try {
+      await fs.promises.stat(dir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      missing.push(dir);
+      const parent = dirnamePath(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      await fs.promises.mkdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }

@@ -38,3 +38,16 @@ registerStoreContract(test, 'fs store', async () => {
     cleanup: () => rm(base, { recursive: true, force: true }),
   };
 });
+
+test('a store under a dangling symlink (an unmounted share) fails at once, typed, instead of spinning in mkdir', async (t) => {
+  t.timeout(10_000);
+  const { symlink } = await import('node:fs/promises');
+  const base = await mkdtemp(join(tmpdir(), 'bts-store-'));
+  try {
+    await symlink(join(base, 'unmounted'), join(base, 'share'));
+    const error = await t.throwsAsync(createFsStore(join(base, 'share', 'store')).init());
+    t.is((error as { code?: string } | undefined)?.code, 'E_STORE_READ_ONLY');
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+});
