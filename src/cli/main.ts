@@ -32,6 +32,8 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
     .version(false)
     .fail((message, error) => {
       // Throwing stops yargs before any handler runs.
+      // yargs' own errors (a --request file that is not JSON) are usage errors, not bugs.
+      if (error?.name === 'YError') throw new BtsBackupError('E_USAGE', error.message, { hint: hints.usage, cause: error });
       throw error ?? new BtsBackupError('E_USAGE', message ?? 'Invalid command line.', { hint: hints.usage });
     })
     .wrap(Math.min(110, process.stdout.columns ?? 110));

@@ -125,6 +125,15 @@ const failures: { title: string; args: (dir: string) => Promise<string[]>; code:
   },
   { title: 'an unknown option', args: async () => ['export', '--simulator', '--store', 'x', '--frobnicate'], code: 'E_USAGE', exitCode: 2 },
   { title: 'a missing command', args: async () => [], code: 'E_USAGE', exitCode: 2 },
+  {
+    title: 'a --request file that is not JSON (a usage error, not E_INTERNAL)',
+    args: async (d) => {
+      await writeFile(path.join(d, 'request.json'), '[1, 2');
+      return ['export', '--request', path.join(d, 'request.json')];
+    },
+    code: 'E_USAGE',
+    exitCode: 2,
+  },
   { title: 'showing a set that does not exist', args: async (d) => {
       const r = await runCli(['export', '--simulator', '--store', path.join(d, 's')]);
       if (r.exitCode !== 0) throw new Error(r.stderr);
