@@ -8,6 +8,7 @@ function Resolve-BtsPath {
     -LiteralPath is taken exactly as typed. -Path follows the PowerShell convention: wildcards are resolved, and must
     name exactly one existing item (more is BizTalkBackup.E_PATH_AMBIGUOUS). An existing item whose name holds [ ] is
     still found as typed, and a wildcard path that matches nothing names a new folder of exactly that name.
+    With -Multiple (read-only cmdlets that take each file in turn, like Get-Content) every match is returned.
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -17,7 +18,9 @@ function Resolve-BtsPath {
 
         [string]$Path,
 
-        [string]$LiteralPath
+        [string]$LiteralPath,
+
+        [switch]$Multiple
     )
 
     $paths = $Caller.SessionState.Path
@@ -31,6 +34,7 @@ function Resolve-BtsPath {
     catch [System.Management.Automation.ItemNotFoundException] { $found = @() }
     if ($found.Count -eq 1) { return $found[0] }
     if ($found.Count -eq 0) { return $literal }
+    if ($Multiple) { return $found }
     $record = New-BtsErrorRecord -Code 'E_PATH_AMBIGUOUS' -Category 'InvalidArgument' -Target $Path `
         -Message ('The path {0} matches {1} items: {2}.' -f $Path, $found.Count, (($found | Select-Object -First 5) -join ', ')) `
         -Hint 'Give a path that names one folder, or use -LiteralPath to take it exactly as typed.'

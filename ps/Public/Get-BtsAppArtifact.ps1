@@ -9,7 +9,11 @@ function Get-BtsAppArtifact {
     Windows Installer. Works on files in a backup store and on MSIs exported by other tools. Nothing is changed.
 
     .PARAMETER Path
-    The MSI or DLL to read. Takes FullName from piped files (Get-ChildItem).
+    The MSI or DLL files to read. Wildcards are resolved: every matching file is read, each in turn.
+
+    .PARAMETER LiteralPath
+    The MSI or DLL files to read, used exactly as typed: no wildcards, for file names holding [ ] * or ?. Piped
+    files (Get-ChildItem) bind here by their PSPath (or FullName).
 
     .PARAMETER EnableException
     Throws a terminating exception on error (for example a file that is not an MSI) instead of writing a
@@ -25,8 +29,18 @@ function Get-BtsAppArtifact {
 
     Describes every MSI in D:\Exports in full.
 
+    .EXAMPLE
+    Get-BtsAppArtifact -Path D:\BizTalkBackups\restore\*.msi
+
+    Describes every MSI the wildcard matches, one result per file.
+
+    .EXAMPLE
+    Get-BtsAppArtifact -LiteralPath 'D:\Exports\Contoso.Orders[1.0].msi'
+
+    Reads a file whose name holds [ ], taken as typed.
+
     .INPUTS
-    System.String, or files (System.IO.FileInfo) through their FullName.
+    System.String (bound to -Path), or files (System.IO.FileInfo) through their PSPath (bound to -LiteralPath).
 
     .OUTPUTS
     BizTalkBackup.InspectResult: what the file is and what it holds.
@@ -38,19 +52,32 @@ function Get-BtsAppArtifact {
     .LINK
     Get-BtsAppBackup
     #>
-    [CmdletBinding(HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
+    [CmdletBinding(DefaultParameterSetName = 'Path', HelpUri = 'https://github.com/BizTalkBackup/BizTalkBackup/blob/main/README.md#powershell')]
     [OutputType('BizTalkBackup.InspectResult')]
     param(
-        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
-        [Alias('FullName')]
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true, ParameterSetName = 'Path')]
+        [SupportsWildcards()]
         [string[]]$Path,
+
+        [Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP', 'FullName')]
+        [string[]]$LiteralPath,
 
         [switch]$EnableException
     )
 
     process {
-        foreach ($item in $Path) {
-            $file = Resolve-BtsPath -Caller $PSCmdlet -Path $item
+        $files = New-Object -TypeName System.Collections.Generic.List[string]
+        if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') {
+            foreach ($item in $LiteralPath) { $files.Add((Resolve-BtsPath -Caller $PSCmdlet -LiteralPath $item)) }
+        }
+        else {
+            # A wildcard may match several files: each is read in turn, as Get-Content does.
+            foreach ($item in $Path) {
+                foreach ($found in @(Resolve-BtsPath -Caller $PSCmdlet -Path $item -Multiple)) { $files.Add($found) }
+            }
+        }
+        foreach ($file in $files) {
             Invoke-BtsCore -Command 'inspect' -Request @{ path = $file } -Caller $PSCmdlet -EnableException:$EnableException
         }
     }

@@ -13,7 +13,8 @@ function Get-BtsAppSecret {
     error BizTalkBackup.E_SECRETS_LOCKED.
 
     .PARAMETER SecretsFile
-    The encrypted secrets file. With -Path it does not have to exist yet (every location is then missing).
+    The encrypted secrets file, used exactly as typed (no wildcards: a pattern must never pick another file to
+    decrypt). With -Path it does not have to exist yet (every location is then missing).
 
     .PARAMETER SecretsPassphrase
     The passphrase of the secrets file, as a SecureString (Read-Host -AsSecureString). Default: the environment
@@ -21,6 +22,10 @@ function Get-BtsAppSecret {
 
     .PARAMETER Path
     The backup store folder: lists the masked passwords of a backup set in it, with whether each has a value.
+    Wildcards are resolved and must name one folder.
+
+    .PARAMETER LiteralPath
+    The backup store folder, used exactly as typed: no wildcards, for folder names holding [ ] * or ?.
 
     .PARAMETER SetId
     The backup set whose masked passwords are listed. Default: the newest set.
@@ -47,6 +52,11 @@ function Get-BtsAppSecret {
 
     Lists the masked passwords of the newest backup set that the secrets file has no value for yet, with the
     passphrase from BIZTALKBACKUP_SECRETS_PASSPHRASE.
+
+    .EXAMPLE
+    Get-BtsAppSecret -LiteralPath 'D:\Backups[prod]' -SecretsFile 'D:\Secure\secrets[prod].bin' -Missing
+
+    The same for a store folder whose name holds [ ], taken as typed.
 
     .EXAMPLE
     Get-BtsAppBackup -Path D:\BizTalkBackups | Select-Object -Last 1 | Get-BtsAppSecret -SecretsFile D:\Secure\secrets.bin
@@ -81,9 +91,15 @@ function Get-BtsAppSecret {
 
         [Parameter(Mandatory = $true, ParameterSetName = 'Path')]
         [Alias('Store')]
+        [SupportsWildcards()]
         [string]$Path,
 
+        [Parameter(Mandatory = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string]$LiteralPath,
+
         [Parameter(ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [string]$SetId,
 
         [Parameter(Mandatory = $true, ValueFromPipeline = $true, ParameterSetName = 'InputObject')]
@@ -91,11 +107,13 @@ function Get-BtsAppSecret {
         [psobject[]]$InputObject,
 
         [Parameter(ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [Parameter(ParameterSetName = 'InputObject')]
         [SupportsWildcards()]
         [string[]]$Name,
 
         [Parameter(ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [Parameter(ParameterSetName = 'InputObject')]
         [switch]$Missing,
 
@@ -103,7 +121,7 @@ function Get-BtsAppSecret {
     )
 
     begin {
-        $file = Resolve-BtsPath -Caller $PSCmdlet -Path $SecretsFile
+        $file = Resolve-BtsPath -Caller $PSCmdlet -LiteralPath $SecretsFile
         $childEnvironment = @{}
         if ($SecretsPassphrase) { $childEnvironment['BIZTALKBACKUP_SECRETS_PASSPHRASE'] = ConvertFrom-BtsSecureString -SecureString $SecretsPassphrase }
     }
@@ -116,7 +134,7 @@ function Get-BtsAppSecret {
         }
         $ids = @()
         if ($SetId) { $ids = @($SetId) }
-        foreach ($target in @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -SetId $ids -InputObject $InputObject)) {
+        foreach ($target in @(Get-BtsSetTarget -Caller $PSCmdlet -Path $Path -LiteralPath $LiteralPath -SetId $ids -InputObject $InputObject)) {
             $request = @{ secretsFile = $file; store = $target.Store }
             if ($target.SetId) { $request['set'] = $target.SetId }
             if ($Name) { $request['name'] = @($Name) }

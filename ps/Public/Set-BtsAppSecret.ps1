@@ -21,7 +21,8 @@ function Set-BtsAppSecret {
     -WhatIf shows which locations would be set and writes nothing.
 
     .PARAMETER SecretsFile
-    The encrypted secrets file to create or update. Existing entries for other locations are kept.
+    The encrypted secrets file to create or update, used exactly as typed (no wildcards: a pattern must never pick
+    another file to write passwords into). Existing entries for other locations are kept.
 
     .PARAMETER SecretsPassphrase
     The passphrase of the secrets file, as a SecureString (Read-Host -AsSecureString); a new file is encrypted with
@@ -48,7 +49,11 @@ function Set-BtsAppSecret {
     holds passwords only, and user names are not masked in the bindings.
 
     .PARAMETER Path
-    The backup store folder: the locations are the masked passwords of a backup set in it.
+    The backup store folder: the locations are the masked passwords of a backup set in it. Wildcards are resolved
+    and must name one folder.
+
+    .PARAMETER LiteralPath
+    The backup store folder, used exactly as typed: no wildcards, for folder names holding [ ] * or ?.
 
     .PARAMETER SetId
     The backup set whose masked passwords are the locations. Default: the newest set.
@@ -87,6 +92,11 @@ function Set-BtsAppSecret {
     }
 
     Stores both masked passwords of the newest backup set, checking the keys against the set.
+
+    .EXAMPLE
+    Set-BtsAppSecret -LiteralPath 'D:\Backups[prod]' -SecretsFile 'D:\Secure\secrets[prod].bin' -Values @{ 'Billing.Send.Bank.Sftp||AdapterConfig/password' = Read-Host -AsSecureString }
+
+    The same for a store folder and a secrets file whose names hold [ ], both taken as typed.
 
     .EXAMPLE
     Get-BtsAppSecret -Path D:\BizTalkBackups -SecretsFile D:\Secure\secrets.bin -Missing | ForEach-Object { $_ | Add-Member -NotePropertyName Value -NotePropertyValue (Read-Host -AsSecureString -Prompt $_.Key) -PassThru } | Set-BtsAppSecret -Path D:\BizTalkBackups -SecretsFile D:\Secure\secrets.bin
@@ -147,19 +157,28 @@ function Set-BtsAppSecret {
 
         [Parameter(Mandatory = $true, ParameterSetName = 'Path')]
         [Alias('Store')]
+        [SupportsWildcards()]
         [string]$Path,
 
+        [Parameter(Mandatory = $true, ParameterSetName = 'LiteralPath')]
+        [Alias('PSPath', 'LP')]
+        [string]$LiteralPath,
+
         [Parameter(ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [string]$SetId,
 
         [Parameter(ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [SupportsWildcards()]
         [string[]]$Name,
 
         [Parameter(ParameterSetName = 'Path')]
+        [Parameter(ParameterSetName = 'LiteralPath')]
         [hashtable]$Values,
 
         [Parameter(ValueFromPipeline = $true, ParameterSetName = 'Path')]
+        [Parameter(ValueFromPipeline = $true, ParameterSetName = 'LiteralPath')]
         [psobject[]]$InputObject,
 
         [switch]$EnableException
@@ -172,7 +191,8 @@ function Set-BtsAppSecret {
     }
 
     process {
-        if ($PSCmdlet.ParameterSetName -ne 'Path') { return }
+        $fromSet = $PSCmdlet.ParameterSetName -eq 'Path' -or $PSCmdlet.ParameterSetName -eq 'LiteralPath'
+        if (-not $fromSet) { return }
         foreach ($item in @($InputObject)) {
             if ($null -eq $item) { continue }
             $missing = @('Port', 'Field', 'Value' | Where-Object { -not $item.PSObject.Properties[$_] })
@@ -192,13 +212,13 @@ function Set-BtsAppSecret {
     }
 
     end {
-        $file = Resolve-BtsPath -Caller $PSCmdlet -Path $SecretsFile
+        $file = Resolve-BtsPath -Caller $PSCmdlet -LiteralPath $SecretsFile
         $request = @{ secretsFile = $file }
         $addProperty = @{ SecretsFile = $file }
         $childEnvironment = @{}
         if ($SecretsPassphrase) { $childEnvironment['BIZTALKBACKUP_SECRETS_PASSPHRASE'] = ConvertFrom-BtsSecureString -SecureString $SecretsPassphrase }
 
-        if ($PSCmdlet.ParameterSetName -eq 'Path') {
+        if ($PSCmdlet.ParameterSetName -eq 'Path' -or $PSCmdlet.ParameterSetName -eq 'LiteralPath') {
             if ($Values) {
                 foreach ($key in @($Values.Keys)) { [void]$given.Add(@([string]$key, $Values[$key])) }
             }
@@ -224,14 +244,16 @@ function Set-BtsAppSecret {
             # Nothing is written when any value was refused: a half-applied set of passwords is harder to notice.
             if ($rejected) { return }
             if ($byKey.Count -eq 0) {
-                $record = New-BtsErrorRecord -Code 'E_USAGE' -Category 'InvalidArgument' -Target $Path `
+                $storeGiven = $Path
+                if ($LiteralPath) { $storeGiven = $LiteralPath }
+                $record = New-BtsErrorRecord -Code 'E_USAGE' -Category 'InvalidArgument' -Target $storeGiven `
                     -Message 'No values were given: use -Values, or pipe objects with Port, Location, Field and Value.' `
                     -Hint 'Get-BtsAppSecret -Path <store> -SecretsFile <file> lists the locations and their keys.'
                 if ($EnableException) { $PSCmdlet.ThrowTerminatingError($record) }
                 $PSCmdlet.WriteError($record)
                 return
             }
-            $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path
+            $store = Resolve-BtsPath -Caller $PSCmdlet -Path $Path -LiteralPath $LiteralPath
             $request['store'] = $store
             $addProperty['Store'] = $store
             if ($SetId) { $request['set'] = $SetId }
