@@ -7,6 +7,7 @@ import { commands } from './commands/index.js';
 import { Interruption } from './interrupt.js';
 import { Output, toTyped, type OutputStreams } from './output.js';
 import { endIfCallsAbandoned, runStop } from './run-stop.js';
+import { loggedOperation, writeRunRecord } from './run-log.js';
 
 /**
  * btsbackup: the command line of BizTalkBackup. The PowerShell module calls it with `--request <file.json> --json`;
@@ -59,7 +60,21 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
         const input = interruption.watch(process.stdin, channel);
         if (input !== undefined) out.input = input;
       }
-      exitCode = await command.run(args, out);
+      // Export, verify, prune and restore leave one record in the store's run log, also when they fail or are stopped.
+      const operation = loggedOperation(commandName, args);
+      const start = new Date();
+      let failure: unknown;
+      try {
+        exitCode = await command.run(args, out);
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        if (operation !== undefined) {
+          const typed = failure === undefined ? undefined : toTyped(failure);
+          await writeRunRecord(operation, args, start, typed?.exitCode ?? exitCode, out, typed === undefined ? [] : [typed.code]);
+        }
+      }
     });
   }
   interruption.install();

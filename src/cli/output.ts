@@ -23,6 +23,8 @@ export class Output implements Reporter {
   private readonly streams: OutputStreams;
   private readonly results: { kind: string; value: Record<string, unknown> }[] = [];
   private progressShown = false;
+  /** What the run log records of this run: warnings counted, error codes, the summary's counts and set id. */
+  readonly facts: { warnings: number; errorCodes: string[]; counts?: Record<string, number>; setId?: unknown } = { warnings: 0, errorCodes: [] };
 
   /** Called at every progress report: throws to stop the command between applications (Ctrl-C). */
   checkpoint: () => void = () => undefined;
@@ -62,6 +64,7 @@ export class Output implements Reporter {
   }
 
   log(level: 'verbose' | 'info' | 'warning', message: string, psMessage?: string): void {
+    if (level === 'warning') this.facts.warnings++;
     if (this.json) {
       this.streams.stderr.write(`${asciiJson({ type: 'log', level, message, ...(psMessage === undefined ? {} : { psMessage }) })}\n`);
       return;
@@ -91,6 +94,7 @@ export class Output implements Reporter {
 
   error(error: unknown): void {
     const typed = toTyped(error);
+    this.facts.errorCodes.push(typed.code);
     if (this.json) {
       this.streams.stderr.write(`${asciiJson({ type: 'error', ...typed.toJSON() })}\n`);
       return;
@@ -104,6 +108,8 @@ export class Output implements Reporter {
   }
 
   summary(command: string, exitCode: number, counts: Record<string, number>, extra: Record<string, unknown> = {}): void {
+    this.facts.counts = counts;
+    if (extra['setId'] !== undefined) this.facts.setId = extra['setId'];
     if (this.json) this.streams.stdout.write(`${asciiJson({ type: 'summary', command, exitCode, counts, ...extra })}\n`);
   }
 }

@@ -111,14 +111,14 @@ export class FsStore implements BackupStore {
     await this.assertRootIsFolder();
     const marker = await this.readMarker();
     if (marker === 'ok') {
-      for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir]) await fs.mkdir(dir, { recursive: true });
+      for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir, this.layout.logsDir]) await fs.mkdir(dir, { recursive: true });
       this.verified = true;
       return;
     }
     await this.assertEmptyOrOwnLayout();
     try {
       await fs.mkdir(this.layout.root, { recursive: true });
-      for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir]) await fs.mkdir(dir, { recursive: true });
+      for (const dir of [this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir, this.layout.logsDir]) await fs.mkdir(dir, { recursive: true });
       const bytes = new TextEncoder().encode(`${JSON.stringify({ format: STORE_FORMAT, version: STORE_FORMAT_VERSION }, null, 2)}\n`);
       const temp = await writeTemp(this.ctx, this.layout.root, this.layout.marker, (sink) => sink(bytes));
       await commitTemp(this.ctx, temp, this.layout.marker, { readOnly: false });
@@ -143,7 +143,7 @@ export class FsStore implements BackupStore {
    * that stopped before writing store.json): exporting into D:\Data must not silently turn it into a store.
    */
   private async assertEmptyOrOwnLayout(): Promise<void> {
-    const own = new Set([this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir].map((dir) => basename(dir)));
+    const own = new Set([this.layout.objectsDir, this.layout.setsDir, this.layout.locksDir, this.layout.logsDir].map((dir) => basename(dir)));
     const harmless = new Set(['desktop.ini', 'thumbs.db', '.ds_store']);
     const foreign = (await this.readdirOrEmpty(this.layout.root)).filter((name) => !own.has(name) && !harmless.has(name.toLowerCase()));
     if (foreign.length === 0) return;

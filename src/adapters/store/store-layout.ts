@@ -4,7 +4,8 @@ import { assertSetId } from '../../core/set-id.js';
 
 /**
  * Where things live in a store:
- * `<root>/store.json` (format marker), `<root>/objects/<first 2 hex>/<sha256>`, `<root>/sets/<setId>.json`, `<root>/locks/store.lock/owner.json`.
+ * `<root>/store.json` (format marker), `<root>/objects/<first 2 hex>/<sha256>`, `<root>/sets/<setId>.json`, `<root>/locks/store.lock/owner.json`,
+ * `<root>/logs/runs-<yyyy>.jsonl` (the run log).
  * Every name is validated before it becomes a path, so nothing outside the root is ever touched.
  */
 export const STORE_FORMAT = 'biztalkbackup-store';
@@ -37,6 +38,10 @@ export class StoreLayout {
   }
   get locksDir(): string {
     return join(this.root, 'locks');
+  }
+  /** The run log: `runs-<yyyy>.jsonl` and its rotated parts; neither objects nor sets, never garbage to prune. */
+  get logsDir(): string {
+    return join(this.root, 'logs');
   }
   get lockDir(): string {
     return join(this.locksDir, 'store.lock');

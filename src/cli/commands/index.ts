@@ -11,6 +11,7 @@ import { compareCommand } from './compare.js';
 import { pruneCommand } from './prune.js';
 import { importCommand, restoreCommand } from './restore.js';
 import { secretsCommand } from './secrets.js';
+import { logCommand } from './log.js';
 
 const inventory: CliCommand = {
   command: 'inventory',
@@ -68,4 +69,4 @@ const simulatorInit: CliCommand = {
 };
 
 /** Every command of the CLI, in the order --help lists them. Add new commands here. */
-export const commands: CliCommand[] = [inventory, exportCommand, list, show, inspectCommand, simulatorInit, verifyCommand, compareCommand, pruneCommand, restoreCommand, importCommand, secretsCommand];
+export const commands: CliCommand[] = [inventory, exportCommand, list, show, inspectCommand, simulatorInit, verifyCommand, compareCommand, pruneCommand, restoreCommand, importCommand, secretsCommand, logCommand];
