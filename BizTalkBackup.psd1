@@ -16,6 +16,7 @@
         'Export-BtsAppBackup'
         'Get-BtsAppArtifact'
         'Get-BtsAppBackup'
+        'Get-BtsAppBackupLog'
         'Get-BtsAppInventory'
         'Get-BtsAppSecret'
         'Import-BtsAppBackup'

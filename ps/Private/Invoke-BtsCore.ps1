@@ -20,7 +20,7 @@ function Invoke-BtsCore {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('inventory', 'export', 'list', 'show', 'compare', 'verify', 'prune', 'import', 'inspect', 'secrets')]
+        [ValidateSet('inventory', 'export', 'list', 'show', 'compare', 'verify', 'prune', 'import', 'inspect', 'secrets', 'log')]
         [string]$Command,
 
         # Words after the command on node's command line (a subcommand such as the 'set' of 'secrets set'): plain

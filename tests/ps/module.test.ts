@@ -145,7 +145,7 @@ test('the format file gives every result kind a short default table', async (t) 
   );
   t.deepEqual(
     views,
-    ['Application', 'BackupApplication', 'BackupSet', 'BackupSetApplication', 'CompareResult', 'InspectResult', 'OrphanSummary', 'PlanStep', 'RestoreApplication', 'SecretLocation', 'VerifyResult'].map((k) => `BizTalkBackup.${k}:TableControl`),
+    ['Application', 'BackupApplication', 'BackupSet', 'BackupSetApplication', 'CompareResult', 'InspectResult', 'OrphanSummary', 'PlanStep', 'RestoreApplication', 'RunRecord', 'SecretLocation', 'VerifyResult'].map((k) => `BizTalkBackup.${k}:TableControl`),
   );
 });
 
