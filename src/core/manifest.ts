@@ -41,7 +41,7 @@ export interface ManifestApplication {
   artifacts: ArtifactRef[];
 }
 
-export type WarningKind = 'MaskedPassword' | 'LocalWebDirectory' | 'StaleArtifact' | 'SameMachineStore' | 'MissingDependency' | 'RepairedObject' | 'Other';
+export type WarningKind = 'MaskedPassword' | 'LocalWebDirectory' | 'StaleArtifact' | 'SameMachineStore' | 'MissingDependency' | 'RepairedObject' | 'MissingInstallAction' | 'Other';
 
 export interface ManifestWarning {
   kind: WarningKind;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { auditInstallActions } from '../core/audit-install-actions.js';
 import { formatAssemblyName, parseAssemblyName } from '../core/assembly-name.js';
 import { emptyBindingsSummary } from '../core/bindings-summary.js';
 import { MANIFEST_SCHEMA_VERSION, serializeManifest, type ArtifactRef, type Manifest, type ManifestApplication, type ManifestRedaction, type ManifestWarning } from '../core/manifest.js';
@@ -232,6 +233,10 @@ async function exportOne(
   let pkg = readApplicationPackage(await readExportedFile(name, 'ExportApp', msiPath, 'MSI'), `${fileBase}.msi`);
   checkPackageIdentity(name, pkg);
   checkPackageComplete(name, pkg, item.resources);
+  for (const finding of auditInstallActions(name, pkg.adf.resources)) {
+    const what = finding.option === 'Destination' ? 'no destination location (DestinationLocation)' : `no ${finding.option} (${finding.property} in the ADF)`;
+    warnings.push({ kind: 'MissingInstallAction', application: name, message: `Resource ${finding.type} ${finding.luid} has ${what}: ${finding.consequence}. Fix: ${finding.fix}, or in the ${finding.consoleFix}; then export again.` });
+  }
   pkg = await redactPackage(name, `${fileBase}.msi`, pkg, msiPath, redactions, reporter);
   await redactFile(name, `${fileBase}.bindings.xml`, item.bindingsFile, redactions);
 

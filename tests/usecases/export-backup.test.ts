@@ -339,3 +339,28 @@ test('an application whose inventory fails is not reported as removed, and keeps
   t.deepEqual(second.plan.removed, []);
   t.like(second.manifest!.applications.find((a) => a.name === 'Contoso.Portal'), { backupStatus: 'Failed' });
 });
+
+test('a resource exported without its install action is a MissingInstallAction warning with the exact fix', async (t) => {
+  const group = await sampleGroup((s) => {
+    const billing = s.applications.find((a) => a.name === 'Contoso.Billing')!;
+    billing.resources.find((r) => r.luid === SAMPLE_ASSEMBLIES.billingFacts)!.properties['Gacutil'] = 'False';
+    billing.resources.find((r) => r.luid === 'Contoso.Billing.config')!.properties['DestinationLocation'] = '';
+  });
+  const reporter = recordingReporter();
+  const outcome = await exportBackup(group, createMemoryStore(), exportOptions(), reporter);
+  t.is(outcome.exitCode, 0);
+  const missing = outcome.manifest!.warnings.filter((w) => w.kind === 'MissingInstallAction');
+  t.deepEqual(missing.map((w) => w.application), ['Contoso.Billing', 'Contoso.Billing']);
+  const gac = missing.find((w) => w.message.includes(SAMPLE_ASSEMBLIES.billingFacts))!;
+  t.true(gac.message.includes('GacOnInstall'));
+  t.true(gac.message.includes(`BTSTask AddResource /ApplicationName:"Contoso.Billing" /Type:System.BizTalk:Assembly /Overwrite /Source:"C:\\Build\\Contoso\\bin\\Contoso.Billing.Facts.dll" /Destination:"%BTAD_InstallDir%\\Contoso.Billing.Facts.dll" /Options:GacOnAdd,GacOnImport,GacOnInstall`));
+  const file = missing.find((w) => w.message.includes('Contoso.Billing.config'))!;
+  t.true(file.message.includes('/Type:System.BizTalk:File /Overwrite /Source:"C:\\Build\\Contoso\\config\\Contoso.Billing.config" /Destination:"%BTAD_InstallDir%\\Contoso.Billing.config"'));
+  // logged as warnings too, like every other manifest warning
+  t.true(reporter.lines.some((l) => l.type === 'log' && l['level'] === 'warning' && String(l['message']).startsWith('Contoso.Billing: Resource System.BizTalk:Assembly')));
+});
+
+test('the sample group exports with no MissingInstallAction warning', async (t) => {
+  const outcome = await exportBackup(await sampleGroup(), createMemoryStore(), exportOptions(), recordingReporter());
+  t.deepEqual(outcome.manifest!.warnings.filter((w) => w.kind === 'MissingInstallAction'), []);
+});
