@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildBindingInfo } from '../../../src/adapters/simulator/binding-builder.js';
 import { readCabinet, readCabinetInfo } from '../../../src/formats/cab/cab-reader.js';
 import { readCabinetCompression } from '../../../src/formats/cab/cab-rewrite.js';
@@ -97,7 +97,8 @@ function withFixture(run: (t: ExecutionContext, fixture: Fixture) => void): (t: 
 }
 
 function msiinfoExportRaw(msi: string, table: string): Buffer {
-  const run = spawnSync('msiinfo', ['export', msi, table], { timeout: 30_000 });
+  // In the package's own (temp) folder: msiinfo writes a stream column's files to Binary/ under its working directory.
+  const run = spawnSync('msiinfo', ['export', msi, table], { timeout: 30_000, cwd: dirname(msi) });
   if (run.status !== 0) throw new Error(`msiinfo export ${table}: ${run.stderr.toString()}`);
   return run.stdout;
 }
