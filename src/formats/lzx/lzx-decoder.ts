@@ -1,4 +1,5 @@
 import { BtsBackupError } from '../../errors/index.js';
+import { EXTRA_BITS, POSITION_BASE, POSITION_SLOTS } from './lzx-tables.js';
 
 /**
  * LZX decompression as used in cabinets (folder compression type 3), written from the published format
@@ -31,20 +32,6 @@ const BLOCK_VERBATIM = 1;
 const BLOCK_ALIGNED = 2;
 const BLOCK_UNCOMPRESSED = 3;
 
-/** Position slots per window size 2^15 .. 2^21. */
-const POSITION_SLOTS: Record<number, number> = { 15: 30, 16: 32, 17: 34, 18: 36, 19: 38, 20: 42, 21: 50 };
-
-const EXTRA_BITS = new Uint8Array(51);
-const POSITION_BASE = new Uint32Array(51);
-{
-  let base = 0;
-  for (let slot = 0; slot < 51; slot++) {
-    const extra = slot < 4 ? 0 : Math.min((slot - 2) >> 1, 17);
-    EXTRA_BITS[slot] = extra;
-    POSITION_BASE[slot] = base;
-    base += 1 << extra;
-  }
-}
 
 interface HuffmanTable {
   /** Symbol for every `maxLength`-bit prefix; 0xffff where no code matches. */

@@ -1,3 +1,4 @@
+import { EXTRA_BITS, POSITION_BASE, POSITION_SLOTS } from './lzx-tables.js';
 // LZX compression for cabinet folders (typeCompress 3 | windowBits << 8), the inverse of lzx-decoder.ts:
 // - matches found through hash chains over 3-byte prefixes, with one step of lazy evaluation and a bounded
 //   number of candidates per position (chainDepth), plus the three repeated offsets R0/R1/R2;
@@ -64,18 +65,6 @@ const NUM_CHARS = 256;
 const MIN_MATCH = 2;
 const MAX_MATCH = 257;
 const LENGTH_SYMBOLS = 249;
-const POSITION_SLOTS: Record<number, number> = { 15: 30, 16: 32, 17: 34, 18: 36, 19: 38, 20: 42, 21: 50 };
-const EXTRA_BITS = new Uint8Array(51);
-const POSITION_BASE = new Uint32Array(51);
-{
-  let base = 0;
-  for (let slot = 0; slot < 51; slot++) {
-    const extra = slot < 4 ? 0 : Math.min((slot - 2) >> 1, 17);
-    EXTRA_BITS[slot] = extra;
-    POSITION_BASE[slot] = base;
-    base += 2 ** extra;
-  }
-}
 /** Lazy evaluation only for matches shorter than this: longer ones are taken at once. */
 const LAZY_LIMIT = 32;
 /** A 3-byte match farther back than this costs more bits than three literals. */

@@ -5,15 +5,20 @@
 // Only when a stream would move between the mini stream and regular sectors, or a mini stream grows, is the
 // file rebuilt from its streams (each copied verbatim) by writeCompoundFile.
 import { BtsBackupError } from '../../errors/index.js';
-import { compareCfbNames, hasCfbSignature, readCompoundFile, writeCompoundFile } from './compound-file.js';
+import {
+  compareCfbNames,
+  DIFSECT,
+  ENDOFCHAIN,
+  FATSECT,
+  FREESECT,
+  hasCfbSignature,
+  HEADER_DIFAT_SLOTS,
+  MINI_SECTOR,
+  NOSTREAM,
+  readCompoundFile,
+  writeCompoundFile,
+} from './compound-file.js';
 
-const MINI_SECTOR = 64;
-const FREESECT = 0xffffffff;
-const ENDOFCHAIN = 0xfffffffe;
-const FATSECT = 0xfffffffd;
-const DIFSECT = 0xfffffffc;
-const NOSTREAM = 0xffffffff;
-const HEADER_DIFAT_SLOTS = 109;
 
 interface DirectoryEntry {
   index: number;

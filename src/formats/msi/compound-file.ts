@@ -11,14 +11,14 @@ export const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] as
 export const MSI_PACKAGE_CLSID = '000C1084-0000-0000-C000-000000000046';
 
 const SECTOR = 512;
-const MINI_SECTOR = 64;
+export const MINI_SECTOR = 64;
 const MINI_CUTOFF = 4096;
-const FREESECT = 0xffffffff;
-const ENDOFCHAIN = 0xfffffffe;
-const FATSECT = 0xfffffffd;
-const DIFSECT = 0xfffffffc;
-const NOSTREAM = 0xffffffff;
-const HEADER_DIFAT_SLOTS = 109;
+export const FREESECT = 0xffffffff;
+export const ENDOFCHAIN = 0xfffffffe;
+export const FATSECT = 0xfffffffd;
+export const DIFSECT = 0xfffffffc;
+export const NOSTREAM = 0xffffffff;
+export const HEADER_DIFAT_SLOTS = 109;
 
 export interface CompoundStream {
   /** The raw directory name (for MSI: already encoded). At most 31 UTF-16 code units. */
