@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 
 export interface TempDir {
   path: string;
@@ -79,18 +79,22 @@ export interface ExportedTable {
   rows: string[][];
 }
 
+/**
+ * `msiinfo export <msi> <table>`: the table's raw .idt bytes. Run in a temp folder: for a table with a stream column
+ * msiinfo writes the streams' files (Binary/Binary.<name>) under its working directory.
+ */
+export function msiinfoExportRaw(msiPath: string, table: string): Buffer {
+  const cwd = makeTempDir('msiinfo-export-');
+  try {
+    return checked('msiinfo', ['export', resolve(msiPath), table], cwd.path);
+  } finally {
+    cwd.remove();
+  }
+}
+
 /** `msiinfo export <msi> <table>`: the .idt text (names, types, table+keys, then rows). */
 export function msiinfoExport(msiPath: string, table: string): ExportedTable {
-  const text = checked('msiinfo', ['export', msiPath, table]).toString('utf8');
-  const lines = text.split('\r\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const [names, types, header, ...rows] = lines;
-  return {
-    columns: (names ?? '').split('\t'),
-    types: (types ?? '').split('\t'),
-    keys: (header ?? '').split('\t').slice(1),
-    rows: rows.map((row) => row.split('\t')),
-  };
+  return parseIdt(msiinfoExportRaw(msiPath, table).toString('utf8'));
 }
 
 /** `msidump -t`: every table's .idt text in one run (faster than one `msiinfo export` per table). */

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { buildBindingInfo } from '../../../src/adapters/simulator/binding-builder.js';
 import { readCabinet, readCabinetInfo } from '../../../src/formats/cab/cab-reader.js';
 import { readCabinetCompression } from '../../../src/formats/cab/cab-rewrite.js';
@@ -13,7 +13,7 @@ import { readCompoundFile } from '../../../src/formats/msi/compound-file.js';
 import { replaceCompoundStreams } from '../../../src/formats/msi/compound-file-patch.js';
 import { openMsiDatabase, readEmbeddedCabinet } from '../../../src/formats/msi/msi-reader.js';
 import { patchPackageFiles, type PackageFileChange } from '../../../src/formats/msi/package-patch.js';
-import { cabextract, makeTempDir, msiextract, msiinfoStreams, msiinfoSuminfo, msiinfoTables } from '../../support/msi-oracle.js';
+import { cabextract, makeTempDir, msiextract, msiinfoExportRaw, msiinfoStreams, msiinfoSuminfo, msiinfoTables } from '../../support/msi-oracle.js';
 import { buildRealShapedMsi, type RealShapedResource } from '../../support/real-shaped-msi.js';
 import { sampleData } from '../../support/cab-oracle.js';
 
@@ -96,12 +96,6 @@ function withFixture(run: (t: ExecutionContext, fixture: Fixture) => void): (t: 
   };
 }
 
-function msiinfoExportRaw(msi: string, table: string): Buffer {
-  // In the package's own (temp) folder: msiinfo writes a stream column's files to Binary/ under its working directory.
-  const run = spawnSync('msiinfo', ['export', msi, table], { timeout: 30_000, cwd: dirname(msi) });
-  if (run.status !== 0) throw new Error(`msiinfo export ${table}: ${run.stderr.toString()}`);
-  return run.stdout;
-}
 
 /** The bytes where a and b differ: [start, endA) of a and [start, endB) of b, after their common prefix and suffix. */
 function difference(a: Uint8Array, b: Uint8Array): { start: number; endA: number; endB: number } {
