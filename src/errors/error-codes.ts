@@ -86,6 +86,10 @@ export const errorCodes = {
   /** msiexec ran out of time: its client was stopped, the Windows Installer service may still be working (state unknown). */
   E_INSTALL_TIMEOUT: { category: 'OperationTimeout', exitCode: 1 },
 
+  // codes: report
+  /** The secrets file given to the report (--secrets-file / -SecretsFile) does not exist. */
+  E_SECRETS_FILE_MISSING: { category: 'ObjectNotFound', exitCode: 1 },
+
   // codes: PowerShell bridge and module
   /** A changing cmdlet needs confirming and the session cannot ask (-NonInteractive): -Force or -Confirm:$false. */
   E_CONFIRMATION_REQUIRED: { category: 'InvalidOperation', exitCode: 2 },

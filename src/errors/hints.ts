@@ -67,6 +67,10 @@ export const hints = {
   },
   storeFolderNotEmpty: { cli: 'Give --store a new or empty folder, or the folder of an existing store (one with store.json).', ps: 'Give -Path a new or empty folder, or the folder of an existing store (one with store.json).' },
   storeNotAFolder: { cli: 'Give --store a folder (existing or new), not a file: for example the folder that holds that file.', ps: 'Give -Path a folder (existing or new), not a file: for example the folder that holds that file.' },
+  reportSecretsFileMissing: {
+    cli: 'Check the path given to --secrets-file, or leave it out (the report then counts the masked passwords without checking them); a secrets file is made by `btsbackup secrets set --secrets-file <file>`.',
+    ps: 'Check the path given to -SecretsFile, or leave it out (the report then counts the masked passwords without checking them); a secrets file is made by `Set-BtsAppSecret -SecretsFile <file>`.',
+  },
   confirmationRequired: { cli: 'Pass --force.', ps: 'Confirm in the command itself: add -Force, or -Confirm:$false (see what it would do first with -WhatIf).' },
 } as const satisfies Record<string, Hint>;
 

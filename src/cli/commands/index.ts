@@ -12,6 +12,7 @@ import { pruneCommand } from './prune.js';
 import { importCommand, restoreCommand } from './restore.js';
 import { secretsCommand } from './secrets.js';
 import { logCommand } from './log.js';
+import { reportCommand } from './report.js';
 
 const inventory: CliCommand = {
   command: 'inventory',
@@ -69,4 +70,4 @@ const simulatorInit: CliCommand = {
 };
 
 /** Every command of the CLI, in the order --help lists them. Add new commands here. */
-export const commands: CliCommand[] = [inventory, exportCommand, list, show, inspectCommand, simulatorInit, verifyCommand, compareCommand, pruneCommand, restoreCommand, importCommand, secretsCommand, logCommand];
+export const commands: CliCommand[] = [inventory, exportCommand, list, show, inspectCommand, simulatorInit, verifyCommand, compareCommand, pruneCommand, restoreCommand, importCommand, secretsCommand, logCommand, reportCommand];
