@@ -1,4 +1,5 @@
 import type { AdapterHandlerInfo, ApplicationInfo, GroupInfo, HostInfo, ResourceInfo } from '../core/model.js';
+import type { BtsBackupError } from '../errors/index.js';
 
 /** What a back end said while doing something: BTSTask's Information:/Warning: lines, or the simulator's. */
 export interface OperationOutcome {
@@ -35,3 +36,40 @@ export interface BizTalkDeployment {
 }
 
 export interface BizTalkGroup extends BizTalkCatalog, BizTalkDeployment {}
+
+/** One application as a whole-group inventory read it: what change detection needs. */
+export interface ApplicationInventory {
+  /** References are never null here: the back end knows them. */
+  info: ApplicationInfo;
+  /** As listResources gives them (the generated bindings `Application/<App>` included when the application has bindings). */
+  resources: ResourceInfo[];
+  /** The BindingInfo XML exportBindings would write (passwords masked); normalised by the caller like an exported file. */
+  bindingsXml: string;
+}
+
+/** An application the pass could not read (its resources or bindings failed): the others go on. */
+export interface ApplicationInventoryFailure {
+  info: ApplicationInfo;
+  error: BtsBackupError;
+}
+
+export interface WholeGroupInventory {
+  /** Every application of the group, BizTalk.System included, in the group's order. */
+  applications: (ApplicationInventory | ApplicationInventoryFailure)[];
+}
+
+/**
+ * Optional: the whole group in one call (the deployment API in process, the simulator). Change detection then costs
+ * one call instead of ListApp + ExportBindings per application; only changed applications are exported afterwards.
+ */
+export interface BizTalkGroupInventory {
+  readGroupInventory(): Promise<WholeGroupInventory>;
+}
+
+export function hasGroupInventory(group: BizTalkGroup): group is BizTalkGroup & BizTalkGroupInventory {
+  return typeof (group as Partial<BizTalkGroupInventory>).readGroupInventory === 'function';
+}
+
+export function isInventoryFailure(entry: ApplicationInventory | ApplicationInventoryFailure): entry is ApplicationInventoryFailure {
+  return 'error' in entry;
+}

@@ -6,7 +6,8 @@ import { selectApplications, type SkippedApplication } from '../core/plan-backup
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
-import type { BizTalkGroup } from '../ports/biztalk-group.js';
+import { promises as fs } from 'node:fs';
+import { hasGroupInventory, isInventoryFailure, type BizTalkGroup } from '../ports/biztalk-group.js';
 import type { BackupStore } from '../ports/store.js';
 import { readExportedFile } from './export-artifacts.js';
 import type { Reporter } from './reporter.js';
@@ -22,24 +23,41 @@ export interface Inventoried {
 export interface GroupInventory {
   /** Every application of the group, BizTalk.System included. */
   applications: ApplicationInfo[];
-  /** ListApp, cached: each application is listed once per run. */
+  /** ListApp, cached: each application is listed once per run (or read from the whole-group inventory). */
   resourcesOf: (name: string) => Promise<ResourceInfo[]>;
   skipped: SkippedApplication[];
   /** Applications whose inventory failed (the others go on). */
   failures: ManifestFailure[];
   inventoried: Inventoried[];
+  /** True when the back end read the whole group in one call (no ListApp or ExportBindings per application). */
+  onePass: boolean;
 }
 
 /**
  * The inventory export and compare share: ListApps, then per selected application ListApp and ExportBindings
- * (into `staging`), normalised into the snapshot the diff compares.
+ * (into `staging`), normalised into the snapshot the diff compares. A back end with a whole-group inventory
+ * (`readGroupInventory`) answers all of that in one call; the snapshots are the same either way.
  */
 export async function inventoryGroup(group: BizTalkGroup, selection: { include: string[]; exclude: string[] }, staging: string, reporter: Reporter): Promise<GroupInventory> {
-  // Inventory.
+  // Inventory: the whole group in one call when the back end offers it, else ListApps (then ListApp and
+  // ExportBindings per application below).
   reporter.progress('Inventory', 'Listing applications', 0, 1);
-  const applications = await group.listApplications();
+  const pass = hasGroupInventory(group) ? await group.readGroupInventory() : undefined;
+  const applications = pass === undefined ? await group.listApplications() : pass.applications.map((entry) => entry.info);
+  const bindingsByApp = new Map<string, Promise<string>>();
   // A failed ListApp is cached too: the application's own step reports it (once), the others go on.
   const resourcesByApp = new Map<string, Promise<ResourceInfo[]>>();
+  for (const entry of pass?.applications ?? []) {
+    if (isInventoryFailure(entry)) {
+      const failed = Promise.reject(entry.error);
+      failed.catch(() => undefined);
+      resourcesByApp.set(entry.info.name, failed);
+      bindingsByApp.set(entry.info.name, failed);
+    } else {
+      resourcesByApp.set(entry.info.name, Promise.resolve(entry.resources));
+      bindingsByApp.set(entry.info.name, Promise.resolve(entry.bindingsXml));
+    }
+  }
   const resourcesOf = (name: string): Promise<ResourceInfo[]> => {
     let listed = resourcesByApp.get(name);
     if (listed === undefined) {
@@ -48,6 +66,17 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
       resourcesByApp.set(name, listed);
     }
     return listed;
+  };
+  /** The bindings as ExportBindings writes them, in `file`: from the one pass, else one ExportBindings call. */
+  const bindingsOf = async (name: string, file: string): Promise<string> => {
+    const read = bindingsByApp.get(name);
+    if (read !== undefined) {
+      const xml = await read;
+      await fs.writeFile(file, xml, 'utf8');
+      return xml;
+    }
+    await group.exportBindings(name, file);
+    return Buffer.from(await readExportedFile(name, 'ExportBindings', file, 'bindings file')).toString('utf8');
   };
   // Emptiness decides only for the default application, or for any application when no default is marked (the
   // BTSTask catalog: every application is listed here). An application whose ListApp fails is not known to be empty:
@@ -82,8 +111,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     try {
       const resources = await resourcesOf(info.name);
       const bindingsFile = path.join(staging, `${index}-${safeFileName(info.name)}.bindings.xml`);
-      await group.exportBindings(info.name, bindingsFile);
-      const bindingsXml = Buffer.from(await readExportedFile(info.name, 'ExportBindings', bindingsFile, 'bindings file')).toString('utf8');
+      const bindingsXml = await bindingsOf(info.name, bindingsFile);
       const normalized = normalizeBindings(bindingsXml, `bindings of ${info.name}`);
       inventoried.push({
         info,
@@ -97,7 +125,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     }
   }
   reporter.completed('Inventory');
-  return { applications, resourcesOf, skipped, failures, inventoried };
+  return { applications, resourcesOf, skipped, failures, inventoried, onePass: pass !== undefined };
 }
 
 /** Reads the newest committed manifest. A corrupt one is an error, never "no previous backup". */

@@ -10,7 +10,8 @@ import type { GroupState } from '../../src/adapters/simulator/group-state.js';
 import { SAMPLE_FTP_PASSWORD, SAMPLE_SFTP_PASSWORD } from '../../src/adapters/simulator/sample-group.js';
 import { childElements, decodeText, descendants, parseXml } from '../../src/formats/bindings/parse-xml.js';
 import { ResourceType } from '../../src/core/model.js';
-import type { BizTalkGroup, ResourceRef } from '../../src/ports/biztalk-group.js';
+import { hasGroupInventory, isInventoryFailure, type BizTalkGroup, type ResourceRef } from '../../src/ports/biztalk-group.js';
+import { normalizeBindings } from '../../src/formats/bindings/normalize-bindings.js';
 
 export interface DeploymentHarness {
   group: BizTalkGroup;
@@ -43,7 +44,12 @@ function portNames(xml: string, source: string): { send: string[]; receive: stri
   return { send: named('SendPortCollection', 'SendPort'), receive: named('ReceivePortCollection', 'ReceivePort') };
 }
 
-export function registerDeploymentContract(test: TestFn, name: string, factory: DeploymentFactory): void {
+export interface DeploymentContractOptions {
+  /** The back end offers the one-call whole-group inventory (`readGroupInventory`): its test runs, else it must be absent. */
+  groupInventory: boolean;
+}
+
+export function registerDeploymentContract(test: TestFn, name: string, factory: DeploymentFactory, options: DeploymentContractOptions): void {
   const use = async (body: (h: DeploymentHarness) => Promise<void>): Promise<void> => {
     const harness = await factory();
     try {
@@ -109,6 +115,39 @@ export function registerDeploymentContract(test: TestFn, name: string, factory: 
         t.false(xml.includes(SAMPLE_SFTP_PASSWORD), app.name);
       }
       t.true(ports > 0, 'the state has ports to compare');
+    });
+  });
+
+  // The optional whole-group inventory: one call must tell exactly what ListApps, ListApp and ExportBindings tell, so
+  // a back end that offers it and one that does not make the same snapshots (and the same fingerprints).
+  if (!options.groupInventory) {
+    test.serial(`${name} contract: offers no whole-group inventory (per-application calls only)`, async (t) => {
+      await use(async ({ group }) => void t.false(hasGroupInventory(group)));
+    });
+    return;
+  }
+  test.serial(`${name} contract: the whole-group inventory agrees with ListApps, ListApp and ExportBindings`, async (t) => {
+    await use(async ({ group, state, dir }) => {
+      if (!hasGroupInventory(group)) return void t.fail(`${name} should offer readGroupInventory`);
+      const pass = await group.readGroupInventory();
+      t.deepEqual(
+        pass.applications.map((e) => e.info),
+        await group.listApplications(),
+      );
+      t.deepEqual(pass.applications.map((e) => e.info.name).sort(), state.applications.map((a) => a.name).sort());
+      for (const entry of pass.applications) {
+        if (isInventoryFailure(entry)) return void t.fail(`${entry.info.name}: ${entry.error.code} ${entry.error.message}`);
+        t.notDeepEqual(entry.info.references, null, entry.info.name);
+        t.deepEqual(entry.resources, await group.listResources(entry.info.name), entry.info.name);
+        const file = join(dir, `${entry.info.name}.pass.BindingInfo.xml`);
+        await group.exportBindings(entry.info.name, file);
+        const exported = normalizeBindings(decodeText(new Uint8Array(await readFile(file))), file);
+        const passed = normalizeBindings(entry.bindingsXml, `inventory bindings of ${entry.info.name}`);
+        t.is(passed.fingerprint, exported.fingerprint, entry.info.name);
+        t.deepEqual(passed.summary, exported.summary, entry.info.name);
+        t.false(entry.bindingsXml.includes(SAMPLE_FTP_PASSWORD), entry.info.name);
+        t.false(entry.bindingsXml.includes(SAMPLE_SFTP_PASSWORD), entry.info.name);
+      }
     });
   });
 }

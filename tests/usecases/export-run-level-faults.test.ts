@@ -18,6 +18,8 @@ test('an ExplorerOM timeout inside one application step ends the export: E_EXPLO
   const listed: string[] = [];
   const group = new Proxy(inner, {
     get(target, property, receiver) {
+      // The per-application path (BTSTask's): without the one-call inventory, each application is listed in turn.
+      if (property === 'readGroupInventory') return undefined;
       if (property === 'listResources') {
         return async (name: string) => {
           listed.push(name);

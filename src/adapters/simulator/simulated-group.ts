@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAssemblyName } from '../../core/assembly-name.js';
 import { ResourceType, SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type GroupInfo, type HostInfo, type ResourceInfo } from '../../core/model.js';
-import { BtsBackupError, hints } from '../../errors/index.js';
-import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
+import { BtsBackupError, hints, isBtsBackupError } from '../../errors/index.js';
+import type { ApplicationInventory, ApplicationInventoryFailure, BizTalkGroup, BizTalkGroupInventory, OperationOutcome, ResourceRef, WholeGroupInventory } from '../../ports/biztalk-group.js';
 import type { Clock } from '../../ports/clock.js';
 import { writeAssembly } from '../../formats/dotnet/assembly-writer.js';
 import { gacPath } from '../dotnet/gac-path.js';
@@ -60,7 +60,7 @@ function generatedBindingProperties(application: string): Record<string, string>
  * A BizTalk group in memory, behaving as BTSTask and ExplorerOM describe it. It serves the in-process adapter and
  * the BTSTask emulator; `faults` in the state make chosen commands fail, hang or slow down.
  */
-export class SimulatedGroup implements BizTalkGroup {
+export class SimulatedGroup implements BizTalkGroup, BizTalkGroupInventory {
   readonly source = 'simulator';
   readonly state: GroupState;
   private readonly options: SimulatedGroupOptions;
@@ -174,6 +174,27 @@ export class SimulatedGroup implements BizTalkGroup {
     // ListApp lists the bindings ExportApp generates as a resource of their own, as real BizTalk does.
     if (app.bindings !== undefined) listed.push({ type: ResourceType.BizTalkBinding, luid: `Application/${app.name}`, properties: generatedBindingProperties(app.name) });
     return listed;
+  }
+
+  /**
+   * The whole group in one pass, as the deployment API reads it in process: every application with its resources,
+   * references and bindings. Faults injected for ListApps fail the pass; faults for ListApp or ExportBindings of one
+   * application fail that application's entry only (the others go on), as they would fail its inventory through BTSTask.
+   */
+  async readGroupInventory(): Promise<WholeGroupInventory> {
+    const applications = await this.listApplications();
+    const entries: (ApplicationInventory | ApplicationInventoryFailure)[] = [];
+    for (const info of applications) {
+      try {
+        const resources = await this.listResources(info.name);
+        await this.applyFaults('ExportBindings', info.name);
+        entries.push({ info, resources, bindingsXml: this.exportedBindings(info.name) });
+      } catch (error) {
+        if (!isBtsBackupError(error)) throw error;
+        entries.push({ info, error });
+      }
+    }
+    return { applications: entries };
   }
 
   /** The package ExportApp writes: every resource (or those named), plus the generated bindings, masked. */

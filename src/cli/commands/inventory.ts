@@ -1,5 +1,7 @@
 import { filterNames, unmatchedLiterals } from '../../core/filter-names.js';
 import { BtsBackupError, hints } from '../../errors/index.js';
+import { hasGroupInventory, isInventoryFailure } from '../../ports/biztalk-group.js';
+import type { ResourceInfo } from '../../core/model.js';
 import { openGroup, type GroupOptions } from '../context.js';
 import { formatTable, type Output } from '../output.js';
 
@@ -12,7 +14,15 @@ export interface InventoryArgs extends GroupOptions {
 export async function runInventory(args: InventoryArgs, out: Output): Promise<number> {
   const group = await openGroup(args, (m) => out.log('info', m), (m) => out.log('verbose', m));
   const info = await group.describeGroup();
-  const applications = await group.listApplications();
+  // One call for the whole group when the back end offers it; else ListApps, then ListApp per application.
+  const pass = hasGroupInventory(group) ? await group.readGroupInventory() : undefined;
+  const applications = pass === undefined ? await group.listApplications() : pass.applications.map((entry) => entry.info);
+  const listResources = async (name: string): Promise<ResourceInfo[]> => {
+    const entry = pass?.applications.find((e) => e.info.name === name);
+    if (entry === undefined) return group.listResources(name);
+    if (isInventoryFailure(entry)) throw entry.error;
+    return entry.resources;
+  };
   const missing = unmatchedLiterals(applications.map((a) => a.name), args.name);
   if (missing.length > 0) {
     throw new BtsBackupError('E_APP_NOT_FOUND', `No application named ${missing.map((m) => `"${m}"`).join(', ')} in the group.`, { target: missing[0], hint: hints.inventoryWithoutName });
@@ -20,7 +30,7 @@ export async function runInventory(args: InventoryArgs, out: Output): Promise<nu
   const selected = filterNames(applications, (a) => a.name, args.name, args.excludeName);
   for (const [index, app] of selected.entries()) {
     out.progress('Inventory', app.name, index, selected.length);
-    const resources = await group.listResources(app.name);
+    const resources = await listResources(app.name);
     out.result('Application', {
       name: app.name,
       description: app.description,
