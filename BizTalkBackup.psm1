@@ -7,6 +7,10 @@ $script:CoreScript = [System.IO.Path]::Combine($PSScriptRoot, 'dist', 'src', 'cl
 $script:NodeInfo = $null
 $script:GroupDefault = $null
 $script:LastSummary = $null
+# The last run's record as the core gave it (eventId, entryType, outcome, text): Write-BtsEventLog, the DSC resource.
+$script:LastRunRecord = $null
+# A stand-in for System.Diagnostics.EventLog, set by tests only (see Write-BtsEventLog).
+$script:EventLogApi = $null
 # Seconds a stopped run is given to release the store lock and clean up before node is killed.
 $script:StopTimeoutSeconds = 30
 

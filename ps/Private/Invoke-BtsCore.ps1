@@ -10,6 +10,8 @@ function Invoke-BtsCore {
     log -> Write-Verbose (verbose, info) or Write-Warning (warning);
     error -> ErrorRecord 'BizTalkBackup.<code>' with category, target and hint, written through the calling
     cmdlet (non-terminating) or, with -EnableException, thrown once the run is over;
+    run -> the run's record (export, verify, prune, restore): remembered, and with -EventLog written to the Windows
+    Application event log with its event id and entry type (Write-BtsEventLog; a warning when it cannot be);
     summary -> remembered; node exiting without one is the terminating error E_OUTPUT_TRUNCATED.
     node's standard input is the stop channel: when the pipeline is stopped (Ctrl-C, Select-Object -First,
     Stop-Job, a runbook's timeout), the bridge writes a stop line and closes it, the core stops as on its first
@@ -44,7 +46,10 @@ function Invoke-BtsCore {
         [hashtable]$Environment = @{},
 
         # Text written first on node's standard input (secret values: never on disk, never in argv).
-        [string]$InputText
+        [string]$InputText,
+
+        # Also write the run's record to the Windows Application event log (source BizTalkBackup).
+        [switch]$EventLog
     )
 
     $node = Resolve-BtsNode -Caller $Caller
@@ -71,6 +76,19 @@ function Invoke-BtsCore {
         Open       = @{}
         Tail       = New-Object -TypeName System.Collections.ArrayList
         Lines      = 0
+        Run        = $null
+        # Lines read while the run is being stopped, handled once node has exited (the run's record among them).
+        Drained    = New-Object -TypeName System.Collections.ArrayList
+    }
+    $script:LastRunRecord = $null
+    $writeRun = {
+        param($run)
+        $state.Run = $run
+        $script:LastRunRecord = $run
+        if ($EventLog) {
+            $warning = Write-BtsEventLog -Message ([string]$run.text) -EventId ([int]$run.eventId) -EntryType ([string]$run.entryType)
+            if ($warning) { Write-Warning $warning }
+        }
     }
     $defaultTarget = $Command
     if ($Request.ContainsKey('store')) { $defaultTarget = $Request['store'] }
@@ -155,6 +173,9 @@ function Invoke-BtsCore {
                     # $PSDefaultParameterValues): under 'Stop' this throws, and the finally below stops the core cleanly.
                     if (-not $EnableException) { $Caller.WriteError($record) }
                 }
+                'run' {
+                    & $writeRun $message
+                }
                 'summary' {
                     $state.Summary = $message
                 }
@@ -235,7 +256,10 @@ function Invoke-BtsCore {
                         try {
                             while ($null -ne $reads[$index] -and $reads[$index].IsCompleted) {
                                 if ($null -eq $reads[$index].Result) { $reads[$index] = $null }
-                                else { $reads[$index] = $readers[$index].ReadLineAsync() }
+                                else {
+                                    [void]$state.Drained.Add($reads[$index].Result)
+                                    $reads[$index] = $readers[$index].ReadLineAsync()
+                                }
                             }
                         }
                         catch { $reads[$index] = $null }
@@ -252,8 +276,33 @@ function Invoke-BtsCore {
                     catch { $null = $_ }
                 }
             }
+            if ($EventLog -and $null -eq $state.Run -and $process.HasExited) {
+                # Stopped by an error under -ErrorAction Stop: node has exited; what it wrote after that error (its
+                # run record) is still in the pipes.
+                for ($index = 0; $index -lt 2; $index++) {
+                    try {
+                        while ($null -ne $reads[$index] -and $reads[$index].Wait(2000)) {
+                            if ($null -eq $reads[$index].Result) { $reads[$index] = $null }
+                            else {
+                                [void]$state.Drained.Add($reads[$index].Result)
+                                $reads[$index] = $readers[$index].ReadLineAsync()
+                            }
+                        }
+                    }
+                    catch { $reads[$index] = $null }
+                }
+            }
             try { $process.StandardInput.Close() } catch { $null = $_ }
             $process.Dispose()
+            # The record of a run stopped by an error under -ErrorAction Stop still reaches the event log. (After
+            # Ctrl-C the pipeline refuses commands: the record is then in the store's run log only.)
+            if ($EventLog -and $null -eq $state.Run) {
+                foreach ($drainedLine in @($state.Drained)) {
+                    if (-not ([string]$drainedLine).StartsWith('{"type":"run"')) { continue }
+                    try { & $writeRun (ConvertFrom-Json -InputObject $drainedLine) }
+                    catch { $null = $_ }
+                }
+            }
         }
         try { [System.IO.File]::Delete($requestFile) } catch { $null = $_ }
         try {

@@ -69,6 +69,13 @@ function Export-BtsAppBackup {
     .PARAMETER SimulatorState
     Path of a JSON file holding the simulated group's state. Implies -Simulator.
 
+    .PARAMETER EventLog
+    Also writes the run's record (the line the store's run log gets, as JSON) to the Windows Application event log under
+    the source BizTalkBackup, with a stable event id per outcome (1000 success ... 1102 verification failed; see the
+    README, Keeping backups current). The source is created on first use when the account is an administrator;
+    otherwise, and off Windows, a warning says so and the run goes on. To turn it on for a whole session or script:
+    $PSDefaultParameterValues['*-BtsAppBackup:EventLog'] = $true
+
     .PARAMETER EnableException
     Throws a terminating exception once the run is over if anything failed, instead of writing non-terminating errors.
 
@@ -165,6 +172,8 @@ function Export-BtsAppBackup {
         [Parameter(ValueFromPipelineByPropertyName = $true)]
         [string]$SimulatorState,
 
+        [switch]$EventLog,
+
         [switch]$EnableException
     )
 
@@ -200,7 +209,7 @@ function Export-BtsAppBackup {
         $what = 'all applications'
         if ($names.Count -gt 0) { $what = $names -join ', ' }
         if ($PSCmdlet.ShouldProcess($store, ('Back up {0}' -f $what))) {
-            Invoke-BtsCore -Command 'export' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store } | ForEach-Object {
+            Invoke-BtsCore -Command 'export' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -EventLog:$EventLog -AddProperty @{ Store = $store } | ForEach-Object {
                 if ($_.PSObject.TypeNames[0] -eq 'BizTalkBackup.BackupSet' -and $_.PSObject.Properties['Status']) {
                     # Status says what the run did (Created, or Unchanged: the set named is the store's current one);
                     # a Committed False beside an old SetId read like a failed commit.

@@ -108,6 +108,13 @@ function Import-BtsAppBackup {
     .PARAMETER Force
     Restores without asking for confirmation.
 
+    .PARAMETER EventLog
+    Also writes the run's record (the line the store's run log gets, as JSON) to the Windows Application event log under
+    the source BizTalkBackup, with a stable event id per outcome (1000 success ... 1102 verification failed; see the
+    README, Keeping backups current). The source is created on first use when the account is an administrator;
+    otherwise, and off Windows, a warning says so and the run goes on. To turn it on for a whole session or script:
+    $PSDefaultParameterValues['*-BtsAppBackup:EventLog'] = $true
+
     .PARAMETER EnableException
     Throws a terminating exception once the run is over if anything failed, instead of writing non-terminating errors.
 
@@ -234,6 +241,8 @@ function Import-BtsAppBackup {
 
         [switch]$Force,
 
+        [switch]$EventLog,
+
         [switch]$EnableException
     )
 
@@ -278,7 +287,7 @@ function Import-BtsAppBackup {
             $verb = $Mode
             if ($Drill) { $verb = 'Drill-restore' }
             if (Test-BtsShouldProcess -Caller $PSCmdlet -Target $group -Action ('{0} {1} from {2} in {3}' -f $verb, $what, $setName, $target.Store)) {
-                Invoke-BtsCore -Command 'import' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $target.Store } -Environment $childEnvironment
+                Invoke-BtsCore -Command 'import' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -EventLog:$EventLog -AddProperty @{ Store = $target.Store } -Environment $childEnvironment
             }
         }
     }

@@ -42,6 +42,13 @@ function Remove-BtsAppBackup {
     The token of a live lock to break (the E_LOCK_HELD error names it). The run holding it loses its uncommitted work.
     Stale locks (a dead or silent run) are taken over without it, with a warning.
 
+    .PARAMETER EventLog
+    Also writes the run's record (the line the store's run log gets, as JSON) to the Windows Application event log under
+    the source BizTalkBackup, with a stable event id per outcome (1000 success ... 1102 verification failed; see the
+    README, Keeping backups current). The source is created on first use when the account is an administrator;
+    otherwise, and off Windows, a warning says so and the run goes on. To turn it on for a whole session or script:
+    $PSDefaultParameterValues['*-BtsAppBackup:EventLog'] = $true
+
     .PARAMETER EnableException
     Throws a terminating exception on error instead of writing a non-terminating error.
 
@@ -107,6 +114,8 @@ function Remove-BtsAppBackup {
 
         [string]$BreakLock,
 
+        [switch]$EventLog,
+
         [switch]$EnableException
     )
 
@@ -128,7 +137,7 @@ function Remove-BtsAppBackup {
     }
     if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
     if (Test-BtsShouldProcess -Caller $PSCmdlet -Target $store -Action ('Remove the backup sets outside the policy {0}' -f ($policy -join ', '))) {
-        Invoke-BtsCore -Command 'prune' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $store } |
+        Invoke-BtsCore -Command 'prune' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -EventLog:$EventLog -AddProperty @{ Store = $store } |
             Group-BtsObjectRecord -Store $store
     }
 }

@@ -32,6 +32,13 @@ function Test-BtsAppBackup {
     .PARAMETER ReadDataSubset
     Re-reads only one part of the objects, as "n/m" (part n of m), so m runs together read everything.
 
+    .PARAMETER EventLog
+    Also writes the run's record (the line the store's run log gets, as JSON) to the Windows Application event log under
+    the source BizTalkBackup, with a stable event id per outcome (1000 success ... 1102 verification failed; see the
+    README, Keeping backups current). The source is created on first use when the account is an administrator;
+    otherwise, and off Windows, a warning says so and the run goes on. To turn it on for a whole session or script:
+    $PSDefaultParameterValues['*-BtsAppBackup:EventLog'] = $true
+
     .PARAMETER EnableException
     Throws a terminating exception once the verification is over if it failed, instead of writing non-terminating errors.
 
@@ -99,6 +106,8 @@ function Test-BtsAppBackup {
         [ValidatePattern('^[1-9][0-9]*/[1-9][0-9]*$')]
         [string]$ReadDataSubset,
 
+        [switch]$EventLog,
+
         [switch]$EnableException
     )
 
@@ -110,7 +119,7 @@ function Test-BtsAppBackup {
             if ($Name) { $request['name'] = @($Name) }
             if ($ReadData) { $request['readData'] = $true }
             if ($ReadDataSubset) { $request['readDataSubset'] = $ReadDataSubset }
-            Invoke-BtsCore -Command 'verify' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -AddProperty @{ Store = $target.Store } |
+            Invoke-BtsCore -Command 'verify' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -EventLog:$EventLog -AddProperty @{ Store = $target.Store } |
                 Group-BtsObjectRecord -Store $target.Store
         }
     }

@@ -41,7 +41,7 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
   const interruption = new Interruption((reason) => {
     // Calls that can block without reaching an application boundary (ExplorerOM) give up at once.
     runStop.abort(reason);
-    out.log('warning', reason.startsWith('SIG') ? `${reason} received: stopping after the current step (press Ctrl-C again to stop at once).` : `Stop requested (${reason}): stopping after the current step; the store lock is released and nothing is committed.`);
+    out.log('warning', reason.startsWith('SIG') ? `${reason} received: stopping after the current step (press Ctrl-C again to stop at once).` : `Stop requested (${reason}): stopping after the current step; the store lock is released and nothing is committed.`, undefined, 'StopRequested');
   });
   for (const command of commands) {
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {

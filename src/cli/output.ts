@@ -1,4 +1,7 @@
 import { BtsBackupError, fromSystemError, hints, isBtsBackupError } from '../errors/index.js';
+import type { RunRecord } from '../core/run-record.js';
+import { runEventOf } from '../core/event-ids.js';
+import type { WarningCode } from '../core/warning-codes.js';
 import type { Reporter } from '../usecases/reporter.js';
 
 /** Escapes every non-ASCII character so Windows PowerShell 5.1 reads each line whatever its console encoding. */
@@ -24,7 +27,7 @@ export class Output implements Reporter {
   private readonly results: { kind: string; value: Record<string, unknown> }[] = [];
   private progressShown = false;
   /** What the run log records of this run: warnings counted, error codes, the summary's counts and set id. */
-  readonly facts: { warnings: number; errorCodes: string[]; counts?: Record<string, number>; setId?: unknown } = { warnings: 0, errorCodes: [] };
+  readonly facts: { warnings: number; warningCodes: WarningCode[]; errorCodes: string[]; counts?: Record<string, number>; setId?: unknown } = { warnings: 0, warningCodes: [], errorCodes: [] };
 
   /** Called at every progress report: throws to stop the command between applications (Ctrl-C). */
   checkpoint: () => void = () => undefined;
@@ -63,10 +66,14 @@ export class Output implements Reporter {
     }
   }
 
-  log(level: 'verbose' | 'info' | 'warning', message: string, psMessage?: string): void {
-    if (level === 'warning') this.facts.warnings++;
+  log(level: 'verbose' | 'info' | 'warning', message: string, psMessage?: string, code?: WarningCode): void {
+    const warningCode = level === 'warning' ? (code ?? 'Other') : undefined;
+    if (warningCode !== undefined) {
+      this.facts.warnings++;
+      this.facts.warningCodes.push(warningCode);
+    }
     if (this.json) {
-      this.streams.stderr.write(`${asciiJson({ type: 'log', level, message, ...(psMessage === undefined ? {} : { psMessage }) })}\n`);
+      this.streams.stderr.write(`${asciiJson({ type: 'log', level, message, ...(psMessage === undefined ? {} : { psMessage }), ...(warningCode === undefined ? {} : { code: warningCode }) })}\n`);
       return;
     }
     if (level === 'verbose' && !this.verbose) return;
@@ -105,6 +112,16 @@ export class Output implements Reporter {
     if (typed.hint !== undefined) lines.push(`  hint:   ${typed.hint}`);
     if (this.verbose && typed.code === 'E_INTERNAL' && typed.cause instanceof Error && typed.cause.stack !== undefined) lines.push(typed.cause.stack);
     this.streams.stderr.write(`${lines.join('\n')}\n`);
+  }
+
+  /**
+   * The run's record (as appended to the store's run log) with its Windows event id and entry type: one `run` line on
+   * stderr in JSON mode, for the PowerShell module's -EventLog. Nothing in human mode.
+   */
+  run(record: RunRecord): void {
+    if (!this.json) return;
+    const event = runEventOf(record);
+    this.streams.stderr.write(`${asciiJson({ type: 'run', eventId: event.eventId, entryType: event.entryType, outcome: event.outcome, text: event.message })}\n`);
   }
 
   summary(command: string, exitCode: number, counts: Record<string, number>, extra: Record<string, unknown> = {}): void {

@@ -1,4 +1,5 @@
 import { isSetId } from './set-id.js';
+import { isWarningCode, type WarningCode } from './warning-codes.js';
 
 /**
  * One line of the store's run log (logs/runs-<yyyy>.jsonl): what an operator or a log shipper needs to alert on a run,
@@ -18,6 +19,8 @@ export interface RunRecord {
   setId: string | null;
   counts: Record<string, number>;
   warnings: number;
+  /** Distinct codes of the warnings (src/core/warning-codes.ts), at most MAX_CODES. */
+  warningCodes: WarningCode[];
   errorCodes: string[];
   host: string;
   user: string;
@@ -34,6 +37,8 @@ export interface RunFacts {
   counts?: Record<string, unknown>;
   setId?: unknown;
   warnings: number;
+  /** Codes of the warnings the run gave; anything not in the warning-code table is dropped. */
+  warningCodes?: readonly unknown[];
   /** Codes of the errors the run reported; anything not shaped like E_SOMETHING is dropped. */
   errorCodes: readonly unknown[];
   host: string;
@@ -46,6 +51,8 @@ const CODE = /^E_[A-Z0-9_]{1,60}$/;
 const COUNT_KEY = /^[A-Za-z][A-Za-z0-9]{0,40}$/;
 /** At most this many distinct error codes in one record, so a run over 5,000 failing apps still writes one short line. */
 export const MAX_ERROR_CODES = 20;
+/** Likewise for warning codes. */
+export const MAX_WARNING_CODES = 20;
 
 /** The exit codes of STYLE.md mapped to the log's fixed vocabulary. */
 export function runResultOf(exitCode: number): RunResult {
@@ -73,6 +80,7 @@ export function buildRunRecord(facts: RunFacts): RunRecord {
     setId: typeof facts.setId === 'string' && isSetId(facts.setId) ? facts.setId : null,
     counts,
     warnings: Math.max(0, Math.floor(facts.warnings)),
+    warningCodes: [...new Set((facts.warningCodes ?? []).filter(isWarningCode))].slice(0, MAX_WARNING_CODES),
     errorCodes,
     host: facts.host.slice(0, 256),
     user: facts.user.slice(0, 256),
@@ -112,6 +120,8 @@ export function parseRunRecord(line: string): RunRecord | undefined {
     counts: typeof r['counts'] === 'object' && r['counts'] !== null ? (r['counts'] as Record<string, unknown>) : {},
     setId: r['setId'],
     warnings: typeof r['warnings'] === 'number' ? r['warnings'] : 0,
+    // Records written before warning codes existed have none.
+    warningCodes: Array.isArray(r['warningCodes']) ? r['warningCodes'] : [],
     errorCodes: Array.isArray(r['errorCodes']) ? r['errorCodes'] : [],
     host: typeof r['host'] === 'string' ? r['host'] : '',
     user: typeof r['user'] === 'string' ? r['user'] : '',

@@ -47,6 +47,8 @@ export async function redactPackage(application: string, artifact: string, pkg: 
   reporter.log(
     'warning',
     `${application}: clear-text passwords in ${changes.length} file(s) of the MSI were masked before storing it (see the manifest's redactions); the package got a new PackageCode ${patched.packageCode} (was ${patched.previousPackageCode}), nothing else in it changed.`,
+    undefined,
+    'RedactedPackage',
   );
   return readApplicationPackage(patched.bytes, artifact);
 }

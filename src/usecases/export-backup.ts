@@ -87,7 +87,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
   try {
     if (!options.dryRun) {
       await store.init();
-      lock = await store.acquireLock('export', options.breakLock === undefined ? {} : { breakLock: options.breakLock }, (message) => reporter.log('warning', message));
+      lock = await store.acquireLock('export', options.breakLock === undefined ? {} : { breakLock: options.breakLock }, (message) => reporter.log('warning', message, undefined, 'LockTakenOver'));
       const swept = await store.sweepTemp();
       if (swept.length > 0) reporter.log('info', `Removed ${swept.length} temporary file(s) left by an interrupted run.`);
     }
@@ -153,7 +153,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     if (options.storeIsLocal) {
       warnings.push({ kind: 'SameMachineStore', message: `The store ${store.location} is on this machine; Microsoft's guidance is to keep BizTalk backups on another server (use a UNC share).` });
     }
-    for (const warning of warnings) reporter.log('warning', warning.application === undefined ? warning.message : `${warning.application}: ${warning.message}`);
+    for (const warning of warnings) reporter.log('warning', warning.application === undefined ? warning.message : `${warning.application}: ${warning.message}`, undefined, warning.kind);
 
     const nothingChanged =
       last !== null &&
@@ -201,7 +201,7 @@ async function reuse(step: BackupStep, previous: ManifestApplication, item: Inve
   for (const artifact of previous.artifacts) {
     const stat = await store.statObject(artifact.sha256);
     if (stat === undefined || stat.size !== artifact.size) {
-      reporter.log('warning', `${step.application}: object ${artifact.name} of the previous backup is missing from the store; exporting again.`);
+      reporter.log('warning', `${step.application}: object ${artifact.name} of the previous backup is missing from the store; exporting again.`, undefined, 'MissingStoreObject');
       step.action = 'Export';
       step.reasons = ['previous backup objects missing from the store'];
       return undefined;

@@ -149,7 +149,7 @@ export function recordFailure(application: string, error: unknown, reporter: Rep
   if (endsTheRun(error)) throw error;
   if (!isBtsBackupError(error)) throw error;
   if (reporter.error !== undefined) reporter.error(forApplication(application, error));
-  else reporter.log('warning', `${application}: ${error.message}`);
+  else reporter.log('warning', `${application}: ${error.message}`, undefined, 'ApplicationFailed');
   return { application, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
 }
 

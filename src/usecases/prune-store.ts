@@ -1,6 +1,7 @@
 import { BtsBackupError } from '../errors/index.js';
 import { planRetention, type RetentionCandidate, type RetentionPlan, type RetentionPolicy } from '../core/plan-retention.js';
-import type { BackupStore, StoreLock, StoreWarningSink } from '../ports/store.js';
+import type { WarningCode } from '../core/warning-codes.js';
+import type { BackupStore, StoreLock } from '../ports/store.js';
 
 /**
  * Executes a retention plan under the store lock (RELIABILITY.md promise 8, cases 15-17): manifests are deleted first,
@@ -15,7 +16,8 @@ export interface PruneStoreOptions {
   dryRun?: boolean;
   /** The token of a live lock to break (--break-lock); nothing else breaks a live lock. */
   breakLock?: string;
-  warn?: StoreWarningSink;
+  /** A warning with its stable code (the run log records the code). */
+  warn?: (message: string, code: WarningCode) => void;
   /** Called after each deletion, for progress lines. */
   onDeleted?: (event: { kind: 'set' | 'object'; name: string }) => void;
 }
@@ -30,7 +32,7 @@ export interface PruneStoreResult {
 export async function pruneStore(store: BackupStore, options: PruneStoreOptions): Promise<PruneStoreResult> {
   const dryRun = options.dryRun === true;
   let lock: StoreLock | undefined;
-  if (!dryRun) lock = await store.acquireLock('prune', options.breakLock === undefined ? {} : { breakLock: options.breakLock }, options.warn);
+  if (!dryRun) lock = await store.acquireLock('prune', options.breakLock === undefined ? {} : { breakLock: options.breakLock }, (message) => options.warn?.(message, 'LockTakenOver'));
   try {
     // A dry run takes no lock but reads under the same rules: while a live run holds the lock, the objects no set
     // names yet may be that run's uncommitted writes, so they are not counted as orphans to delete.
@@ -40,7 +42,7 @@ export async function pruneStore(store: BackupStore, options: PruneStoreOptions)
       if (status.state === 'live') {
         liveWriter = true;
         const who = status.owner === undefined ? 'another run' : `${status.owner.user} on ${status.owner.host} (pid ${status.owner.pid}, ${status.owner.operation})`;
-        options.warn?.(`The store is locked by ${who}, which is alive: the real prune would be refused (E_LOCK_HELD) until it ends, and objects no set names yet are not counted as orphans (that run may be writing them).`);
+        options.warn?.(`The store is locked by ${who}, which is alive: the real prune would be refused (E_LOCK_HELD) until it ends, and objects no set names yet are not counted as orphans (that run may be writing them).`, 'LockHeldDryRun');
       }
     }
     const plan = await planFromStore(store, options, liveWriter);

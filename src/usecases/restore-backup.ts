@@ -411,12 +411,12 @@ function problemJson(problem: RestoreProblem): Record<string, unknown> {
 }
 
 function emit(reporter: Reporter, result: RestoreApplicationResult): void {
-  for (const warning of result.warnings) reporter.log('warning', `${result.targetName}: ${warning}`);
+  for (const warning of result.warnings) reporter.log('warning', `${result.targetName}: ${warning}`, undefined, 'RestoreWarning');
   if (result.status === 'Failed' && result.errors.length > 0) {
     // The row says why it failed, not why it was planned ("not in the target group").
     result.reasons = result.errors.map((e) => `${String(e['code'])}: ${String(e['message'])}`);
     if (reporter.error !== undefined) reporter.error(applicationError(result));
-    else for (const error of result.errors) reporter.log('warning', `${result.targetName}: ${String(error['code'])} ${String(error['message'])}`);
+    else for (const error of result.errors) reporter.log('warning', `${result.targetName}: ${String(error['code'])} ${String(error['message'])}`, undefined, 'ApplicationFailed');
   }
   reporter.result('RestoreApplication', { ...result });
 }

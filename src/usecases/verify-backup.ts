@@ -214,7 +214,7 @@ export async function verifyBackup(store: BackupStore, options: VerifyOptions, r
       if (!isBtsBackupError(error)) throw error;
       unreadable += 1;
       if (!selected) {
-        reporter.log('warning', `Set ${setId} (not verified in this run) cannot be read: ${error.code} ${error.message}`);
+        reporter.log('warning', `Set ${setId} (not verified in this run) cannot be read: ${error.code} ${error.message}`, undefined, 'UnreadableSet');
         continue;
       }
       const result: VerifyResult = { setId, application: null, status: 'Failed', level: 'structure', objects: 0, objectsRead: 0, problems: [{ code: error.code, message: error.message }] };
@@ -225,13 +225,13 @@ export async function verifyBackup(store: BackupStore, options: VerifyOptions, r
     manifests.push(manifest);
     if (!selected) continue;
     for (const group of applicationCaseCollisions(manifest)) {
-      reporter.log('warning', `Set ${setId}: the applications ${group.map((n) => `"${n}"`).join(' and ')} differ only by case; restore them one at a time.`);
+      reporter.log('warning', `Set ${setId}: the applications ${group.map((n) => `"${n}"`).join(' and ')} differ only by case; restore them one at a time.`, undefined, 'CaseCollision');
     }
     for (const result of await verifyManifest(manifest, checker, options.readData, options.include)) {
       results.push(result);
       reporter.result('VerifyResult', { ...result });
       if (result.status === 'Failed') {
-        for (const problem of result.problems) reporter.log('warning', `${setId} ${result.application ?? '(set)'}: ${problem.code} ${problem.message}`);
+        for (const problem of result.problems) reporter.log('warning', `${setId} ${result.application ?? '(set)'}: ${problem.code} ${problem.message}`, undefined, 'VerifyProblem');
       }
     }
   }
@@ -242,7 +242,7 @@ export async function verifyBackup(store: BackupStore, options: VerifyOptions, r
     for (const orphan of orphans) reporter.result('OrphanObject', { sha256: orphan.sha256, size: orphan.size });
     if (orphans.length > 0) reporter.log('info', `${orphans.length} object(s) are referenced by no set (left by an interrupted run); prune removes them.`);
   } else {
-    reporter.log('warning', 'Orphan objects are not reported while a manifest cannot be read.');
+    reporter.log('warning', 'Orphan objects are not reported while a manifest cannot be read.', undefined, 'OrphansNotReported');
   }
   return { sets, results, orphans, objectsRead: checker.objectsRead, exitCode: results.some((r) => r.status === 'Failed') ? 12 : 0 };
 }

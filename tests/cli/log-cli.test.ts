@@ -2,6 +2,7 @@
 // run log; `btsbackup log` reads it back.
 import test from 'ava';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -27,8 +28,11 @@ test('export twice, a failing verify, a dry run and a prune: log --json shows on
   bytes[10]! ^= 0x01;
   await chmod(object, 0o644);
   await writeFile(object, bytes);
-  t.is((await runCli(['verify', '--store', store, '--read-data', '--json'])).exitCode, 12);
-  t.is((await runCli(['export', '--simulator', '--store', store, '--dry-run', '--json'])).exitCode, 0);
+  const verifyRun = await runCli(['verify', '--store', store, '--read-data', '--json']);
+  t.is(verifyRun.exitCode, 12);
+  const dryExport = await runCli(['export', '--simulator', '--store', store, '--dry-run', '--json']);
+  t.is(dryExport.exitCode, 0);
+  t.deepEqual(dryExport.err.filter((l) => l['type'] === 'run'), [], 'a dry run has no record to give either');
   t.is((await runCli(['prune', '--store', store, '--keep-last', '5', '--dry-run', '--json'])).exitCode, 0);
 
   const log = await runCli(['log', '--store', store, '--json']);
@@ -36,6 +40,17 @@ test('export twice, a failing verify, a dry run and a prune: log --json shows on
   const records = log.out.filter((l) => l['kind'] === 'RunRecord');
   t.deepEqual(records.map((r) => [r['operation'], r['result'], r['exitCode']]), [['export', 'ok', 0], ['export', 'ok', 0], ['verify', 'failed', 12]], 'dry runs write nothing');
   t.is(records[0]!['setId'], setId);
+  // Warning codes, not just counts: the sample group's masked passwords and web directory, and the local store.
+  t.is(records[0]!['warnings'], 4);
+  t.deepEqual(records[0]!['warningCodes'], ['MaskedPassword', 'LocalWebDirectory', 'SameMachineStore']);
+  t.true(first.err.filter((l) => l['type'] === 'log' && l['level'] === 'warning').every((l) => typeof l['code'] === 'string'), 'every warning line carries its code');
+  // Each run hands its record to the caller (the module's -EventLog) with the event id of its outcome; the text is the
+  // line in the run log, byte for byte.
+  const logLines = (await readFile(path.join(store, 'logs', `runs-${String(records[0]!['end']).slice(0, 4)}.jsonl`), 'utf8')).trim().split('\n');
+  const firstRun = first.err.filter((l) => l['type'] === 'run');
+  t.is(firstRun.length, 1);
+  t.like(firstRun[0], { eventId: 1001, entryType: 'Warning', outcome: 'SuccessWithWarnings', text: logLines[0] });
+  t.like(verifyRun.err.find((l) => l['type'] === 'run'), { eventId: 1102, entryType: 'Error', outcome: 'VerificationFailed', text: logLines[2] });
   t.deepEqual(records[2]!['errorCodes'], ['E_CHECKSUM_MISMATCH']);
   t.like(records[2]!['counts'], { failed: 1 });
   for (const r of records) {
@@ -77,7 +92,15 @@ test('a failed run still writes its record (lock held, exit 11); a missing store
   t.is(held.exitCode, 11, held.stderr);
   const records = (await runCli(['log', '--store', store, '--json'])).out.filter((l) => l['kind'] === 'RunRecord');
   t.deepEqual(records.map((r) => [r['operation'], r['result'], r['exitCode'], r['errorCodes']]), [['export', 'ok', 0, []], ['export', 'failed', 11, ['E_LOCK_HELD']]]);
+  t.like(held.err.find((l) => l['type'] === 'run'), { eventId: 1004, entryType: 'Warning', outcome: 'LockHeld' });
   t.is((await runCli(['log', '--store', path.join(dir, 'nowhere'), '--json'])).exitCode, 10);
+  // A store that is not there has no run log, but the caller still gets the record: it is what an operator must hear.
+  const missing = await runCli(['verify', '--store', path.join(dir, 'nowhere'), '--json']);
+  t.is(missing.exitCode, 10);
+  const run = missing.err.find((l) => l['type'] === 'run');
+  t.like(run, { eventId: 1101, entryType: 'Error', outcome: 'StoreMissing' });
+  t.like(JSON.parse(String(run?.['text'])), { type: 'run', operation: 'verify', result: 'failed', exitCode: 10, errorCodes: ['E_STORE_MISSING'] });
+  t.false(existsSync(path.join(dir, 'nowhere')), 'nothing is created for it');
 });
 
 test("a failing application's error message never reaches the run log: codes and counts only", async (t) => {

@@ -35,6 +35,10 @@ function cli(args: string[], env: Record<string, string>, stdin?: string): Promi
 }
 
 
+function scannedLogs(files: string[]): string[] {
+  return files.filter((f) => f.includes(`${path.sep}logs${path.sep}runs-`));
+}
+
 function emptyGroup(): string {
   const state = createSampleGroupState();
   state.applications = state.applications.filter((a) => a.isSystem || a.isDefault);
@@ -96,6 +100,15 @@ test('export, secrets, restore into an empty group, again (Unchanged), drill and
 
   const human = await run(['restore', '--store', store, '--simulator-state', target, '--secrets-file', secretsFile, '--verbose']);
   t.is(human.exitCode, 0);
+
+  // Restore, import and drill each leave one record in the store's run log (the dry run none), and the canary is in
+  // none of them (the scan below reads logs/ too).
+  const log = await run(['log', '--store', store, '--json']);
+  t.deepEqual(
+    log.out.filter((l) => l['kind'] === 'RunRecord').map((r) => [r['operation'], r['result']]),
+    [['export', 'ok'], ['restore', 'ok'], ['import', 'ok'], ['drill', 'ok'], ['restore', 'ok']],
+  );
+  t.true(scannedLogs(await filesUnder(dir)).length > 0);
 
   for (const r of runs) {
     t.false(r.stdout.includes(CANARY), 'stdout');

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildRunRecord, MAX_ERROR_CODES, parseRunRecord, runResultOf, selectRunRecords, type RunFacts, type RunRecord } from '../../src/core/run-record.js';
+import { buildRunRecord, MAX_ERROR_CODES, MAX_WARNING_CODES, parseRunRecord, runResultOf, selectRunRecords, type RunFacts, type RunRecord } from '../../src/core/run-record.js';
 
 const CANARY = 'CANARY-s3cr3t-Pa55w0rd';
 const base: RunFacts = {
@@ -46,12 +46,33 @@ test('buildRunRecord: a secret in a failing application error message, a set id 
     errorCodes: ['E_BTSTASK_FAILED', `Error: login failed for password=${CANARY}`, `E_${CANARY}`],
     counts: { exported: 1, [`pwd ${CANARY}`]: 1, failed: Number.NaN, note: CANARY as unknown as number },
     setId: `../${CANARY}`,
+    warningCodes: [`MaskedPassword: ${CANARY}`, `${CANARY}`],
   });
   t.false(JSON.stringify(record).includes(CANARY));
   t.false(JSON.stringify(record).toLowerCase().includes('password'));
   t.deepEqual(record.errorCodes, ['E_BTSTASK_FAILED']);
+  t.deepEqual(record.warningCodes, []);
   t.deepEqual(record.counts, { exported: 1 });
   t.is(record.setId, null);
+});
+
+test('buildRunRecord: warning codes are kept distinct, in the order given; only codes of the table, never free text', (t) => {
+  const record = buildRunRecord({
+    ...base,
+    warnings: 5,
+    warningCodes: ['MaskedPassword', 'SameMachineStore', 'MaskedPassword', `password=${CANARY}`, CANARY, 'Masked Password', 42, null, 'E_LOCK_HELD'],
+  });
+  t.deepEqual(record.warningCodes, ['MaskedPassword', 'SameMachineStore']);
+  t.is(record.warnings, 5, 'the count stays the number of warnings given');
+  t.false(JSON.stringify(record).includes(CANARY));
+  t.deepEqual(parseRunRecord(JSON.stringify(record)), record);
+  t.deepEqual(buildRunRecord({ ...base, warningCodes: Array.from({ length: 100 }, () => 'Other').concat(['MaskedPassword']) }).warningCodes, ['Other', 'MaskedPassword']);
+  t.true(MAX_WARNING_CODES >= 20);
+});
+
+test('parseRunRecord: a record written before warning codes existed reads with none', (t) => {
+  const { warningCodes: _codes, ...old } = buildRunRecord({ ...base, warnings: 2 });
+  t.like(parseRunRecord(JSON.stringify(old)), { warnings: 2, warningCodes: [] });
 });
 
 test('buildRunRecord: a run over thousands of failing applications still writes one short line', (t) => {

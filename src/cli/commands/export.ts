@@ -86,7 +86,7 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
   const failed = outcome.statuses.filter((a) => a.backupStatus === 'Failed').map((a) => a.application);
   if (failed.length > 0) {
     const kept = `${failed.length} application(s) failed (${failed.join(', ')}); each keeps its previous backup, if it has one. Fix the causes above, then run`;
-    out.log('warning', `Next: ${kept} \`btsbackup export --store ${args.store}\` again: only what changed or failed is exported.`, `Next: ${kept} \`Export-BtsAppBackup -Path ${args.store}\` again: only what changed or failed is exported.`);
+    out.log('warning', `Next: ${kept} \`btsbackup export --store ${args.store}\` again: only what changed or failed is exported.`, `Next: ${kept} \`Export-BtsAppBackup -Path ${args.store}\` again: only what changed or failed is exported.`, 'NextStep');
   }
   out.summary('export', outcome.exitCode, counts, { setId: manifest?.setId ?? null, committed: outcome.committed });
   return outcome.exitCode;

@@ -39,7 +39,7 @@ export async function runPrune(args: PruneArgs, out: Output): Promise<number> {
     candidates: retentionCandidates,
     dryRun: args.dryRun,
     ...(args.breakLock === undefined ? {} : { breakLock: args.breakLock }),
-    warn: (m) => out.log('warning', m),
+    warn: (m, code) => out.log('warning', m, undefined, code),
     onDeleted: (e) => out.log('verbose', `Deleted ${e.kind} ${e.name}`),
   });
   for (const step of planSteps(result.plan, sizes)) out.result('PlanStep', step);

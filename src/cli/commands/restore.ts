@@ -62,7 +62,8 @@ async function openRestoreTarget(args: RestoreArgs, out: Output): Promise<{ targ
     target: new BtsTaskRestoreTarget({
       group,
       runner,
-      log: (level, message) => out.log(level, message),
+      // The only warnings BTSTask's runner gives are its retries of a transient failure.
+      log: (level, message) => out.log(level, message, undefined, level === 'warning' ? 'BtsTaskRetry' : undefined),
       ...(args.server === undefined ? {} : { server: args.server }),
       ...(args.database === undefined ? {} : { database: args.database }),
       ...(references === undefined ? {} : { references }),
@@ -109,7 +110,7 @@ export async function runRestore(args: RestoreArgs, out: Output, command = 'rest
         scratch = new SimulatedRestoreTarget(scratchGroupLike(simulated, scratchGac.path));
       } else {
         options.namePrefix = args.drillPrefix ?? 'Drill.';
-        out.log('warning', `Drill on a live group: applications are imported as "${options.namePrefix}<name>"; remove them afterwards.`);
+        out.log('warning', `Drill on a live group: applications are imported as "${options.namePrefix}<name>"; remove them afterwards.`, undefined, 'DrillOnLiveGroup');
       }
       const outcome = await drillRestore(scratch, store, options, out);
       const rows = outcome.drill.map((d) => ({ ...d }));
@@ -194,7 +195,7 @@ async function reportNextSteps(outcome: RestoreOutcome, args: RestoreArgs, targe
         `Next: ${which}. Give the ${keys.length} missing password(s) ${keys.join(', ')}: \`Set-BtsAppSecret -Path ${args.store} -SetId ${setId} -SecretsFile ${file} -SecretsPassphrase $passphrase -Values @{ '${keys[0] ?? ''}' = (Read-Host -AsSecureString) }\` (\`Get-BtsAppSecret -Path ${args.store} -SetId ${setId} -SecretsFile ${file} -SecretsPassphrase $passphrase -Missing\` lists them), then run \`${again.ps}\` again (what is restored already stays Unchanged).`,
       );
     } else {
-      out.log('warning', `Next: ${which}. Fix the problems above, then run \`${plain.cli}\` again (what is restored already stays Unchanged).`, `Next: ${which}. Fix the problems above, then run \`${plain.ps}\` again (what is restored already stays Unchanged).`);
+      out.log('warning', `Next: ${which}. Fix the problems above, then run \`${plain.cli}\` again (what is restored already stays Unchanged).`, `Next: ${which}. Fix the problems above, then run \`${plain.ps}\` again (what is restored already stays Unchanged).`, 'NextStep');
     }
   }
   if (args.dryRun || args.mode !== 'import') return;
@@ -203,7 +204,7 @@ async function reportNextSteps(outcome: RestoreOutcome, args: RestoreArgs, targe
   const apps = await target.listApplications().catch(() => []);
   const stopped = apps.filter((a) => restored.has(a.name.toLowerCase()) && a.status === 'Stopped').map((a) => a.name);
   if (stopped.length > 0) {
-    out.log('warning', `${stopped.length} restored application(s) are left Stopped, as BizTalk imports them: ${stopped.join(', ')}. Start them once hosts, handlers and passwords are in place (BizTalk Server Administration console).`);
+    out.log('warning', `${stopped.length} restored application(s) are left Stopped, as BizTalk imports them: ${stopped.join(', ')}. Start them once hosts, handlers and passwords are in place (BizTalk Server Administration console).`, undefined, 'ApplicationsStopped');
   }
 }
 
