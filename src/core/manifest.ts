@@ -64,7 +64,7 @@ export interface ManifestRedaction {
   /** The artifact (and, inside an MSI, the resource file) it was removed from. */
   artifact: string;
   file: string;
-  kind: 'BindingPassword' | 'ConnectionStringPassword' | 'UrlPassword' | 'QueryStringSecret' | 'AppSettingSecret';
+  kind: 'BindingPassword' | 'ConnectionStringPassword' | 'UrlPassword' | 'QueryStringSecret' | 'AppSettingSecret' | 'ConfigElementSecret' | 'JsonPropertySecret';
   /** Where it belongs: its secrets key is `port|location|field` (`file:<path>||<what>` for a file that is not a binding). */
   location?: { port: string; location?: string; field: string };
   /** The rule of the secrets table that found it. */

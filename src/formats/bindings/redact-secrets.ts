@@ -5,7 +5,7 @@ import { findSecretSpans, isSecretValue, MASK, replaceSpans } from './secret-rul
 export interface Redaction {
   /** The file inside the package, or the artifact name. */
   file: string;
-  kind: 'BindingPassword' | 'ConnectionStringPassword' | 'UrlPassword' | 'QueryStringSecret' | 'AppSettingSecret';
+  kind: 'BindingPassword' | 'ConnectionStringPassword' | 'UrlPassword' | 'QueryStringSecret' | 'AppSettingSecret' | 'ConfigElementSecret' | 'JsonPropertySecret';
   /** Where it belongs, with the secrets key a restore looks it up by (`port|location|field`). */
   location?: SecretLocation;
   /** The rule of the secrets table (secret-rules.ts) that found it. */
@@ -78,6 +78,8 @@ const KIND_OF_RULE: Record<string, Redaction['kind']> = {
   'query-string': 'QueryStringSecret',
   'connection-string': 'ConnectionStringPassword',
   'app-setting': 'AppSettingSecret',
+  'config-element': 'ConfigElementSecret',
+  'json-property': 'JsonPropertySecret',
 };
 
 /** The secrets key of a secret in a file that is not a binding: `file:<path>||<what>`. */

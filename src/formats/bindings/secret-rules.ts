@@ -4,13 +4,15 @@
  *   (and, for `*Key`, by the adapter);
  * - `value`: a secret inside any value or text: the password of a URL's user-info, a secret query-string parameter,
  *   a secret key of a connection string;
- * - `app-setting`: the value of an `<add key="..." value="..."/>` whose key says password, secret, token or key.
+ * - `app-setting`: the value of an `<add key="..." value="..."/>` whose key says password, secret, token or key;
+ * - `config-element` and `json-property`: in a file that is not a binding file, the text of an element
+ *   (`<Password>...</Password>`) or a JSON string property (`"ClientSecret": "..."`) named like a secret field.
  * Template placeholders (`{value}`, `${var}`, `$(var)`, `%var%`) are never secrets: they are filled in at run time.
  * The README's secrets table is this table; tests/formats/bindings/secret-rules.test.ts has a case per row.
  */
 export const MASK = '******';
 
-export type SecretRuleShape = 'field' | 'value' | 'app-setting';
+export type SecretRuleShape = 'field' | 'value' | 'app-setting' | 'file-field';
 
 export interface SecretRuleRow {
   id: string;
@@ -90,8 +92,44 @@ const SETTING_RULE: SettingRule = {
   key: (key) => /pass(word|wd)?|pwd|secret|token/i.test(key) || /(^|[^A-Za-z])key$/i.test(key) || /[a-z0-9]Key$/.test(key),
 };
 
+/** The names a config element or JSON property holds a secret under: the field rules that hold for every adapter. */
+const isSecretName = (name: string): boolean => FIELD_RULES.some((rule) => rule.adapter === undefined && rule.name.test(name));
+
+interface FileFieldRule extends SecretRuleRow {
+  shape: 'file-field';
+  /** Global; group `name` is the element or property name, group `value` the secret. */
+  pattern: RegExp;
+}
+
+/**
+ * Secrets a config file holds under a name rather than inside a value. Only for files that are not binding files: a
+ * binding file's fields are the field rules' (by adapter). An element's text runs to the next `<` (a CDATA section or
+ * child elements are not a single value and are left alone); a JSON string runs to its closing quote, escapes included.
+ */
+const FILE_FIELD_RULES: readonly FileFieldRule[] = [
+  {
+    id: 'config-element',
+    shape: 'file-field',
+    matches: 'in a file that is not a binding file: the text of an element named like a secret field (the first four field rules: `<Password>`, `<ProxyPwd>`, `<ClientSecret>`, `<AccessToken>`, `<SharedAccessKey>`, with or without a namespace prefix)',
+    example: '<smtp><Password>s3cr3t</Password></smtp>',
+    pattern: /<((?:[A-Za-z_][\w.-]*:)?)(?<name>[A-Za-z_][\w.-]*)(?:\s(?:[^<>"']|"[^"<]*"|'[^'<]*')*)?>(?<value>[^<]*)<\/\1\k<name>\s*>/g,
+  },
+  {
+    id: 'json-property',
+    shape: 'file-field',
+    matches: 'in a file that is not a binding file: a JSON string property named like a secret field or an app setting (`"password"`, `"ClientSecret"`, `"ApiKey"`, `"token"`)',
+    example: '{ "Smtp": { "Password": "s3cr3t" } }',
+    pattern: /"(?<name>[A-Za-z_$][\w.$-]*)"\s*:\s*"(?<value>(?:[^"\\\r\n]|\\.)*)"/g,
+  },
+];
+
+const FILE_FIELD_NAME: Record<string, (name: string) => boolean> = {
+  'config-element': isSecretName,
+  'json-property': (name) => isSecretName(name) || SETTING_RULE.key(name),
+};
+
 /** The rule table, in the order the README lists it. */
-export const SECRET_RULES: readonly SecretRuleRow[] = [...FIELD_RULES, ...VALUE_RULES, SETTING_RULE].map(({ id, shape, matches, example }) => ({ id, shape, matches, example }));
+export const SECRET_RULES: readonly SecretRuleRow[] = [...FIELD_RULES, ...VALUE_RULES, SETTING_RULE, ...FILE_FIELD_RULES].map(({ id, shape, matches, example }) => ({ id, shape, matches, example }));
 
 /** `{value}`, `${var}`, `$(var)`, `%var%`, `%1`: filled in at run time (WCF-WebHttp URL mappings, deployment templates, BizTalk macros, batch arguments). */
 export function isPlaceholder(value: string): boolean {
@@ -127,7 +165,33 @@ export interface SecretSpan {
  * left out. Spans never overlap; earlier rules win.
  */
 export function findSecretSpans(text: string, options: { appSettings?: boolean } = {}): SecretSpan[] {
-  const spans: SecretSpan[] = [];
+  // Spans kept so far (earlier rules), sorted by start and never overlapping, and this rule's, found in text order: a
+  // new span is checked against its neighbour in each (binary search), so a file with a million secrets is linear.
+  let spans: SecretSpan[] = [];
+  let pass: SecretSpan[] = [];
+  const overlapsKept = (start: number, end: number): boolean => {
+    let lo = 0;
+    let hi = spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((spans[mid] as SecretSpan).end <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = spans[lo];
+    return next !== undefined && next.start < end;
+  };
+  const flush = (): void => {
+    if (pass.length === 0) return;
+    const merged: SecretSpan[] = [];
+    let i = 0;
+    for (const span of pass) {
+      while (i < spans.length && (spans[i] as SecretSpan).start < span.start) merged.push(spans[i++] as SecretSpan);
+      merged.push(span);
+    }
+    while (i < spans.length) merged.push(spans[i++] as SecretSpan);
+    spans = merged;
+    pass = [];
+  };
   const add = (rule: string, sub: string, start: number, value: string): void => {
     let s = start;
     let v = value;
@@ -140,11 +204,12 @@ export function findSecretSpans(text: string, options: { appSettings?: boolean }
       v = v.slice(6, -6);
     }
     const end = s + v.length;
-    if (v.trim() === '' || isPlaceholder(v) || spans.some((x) => s < x.end && end > x.start)) return;
-    spans.push({ rule, sub, start: s, end, value: v });
+    const last = pass[pass.length - 1];
+    if (v.trim() === '' || isPlaceholder(v) || (last !== undefined && s < last.end && end > last.start) || overlapsKept(s, end)) return;
+    pass.push({ rule, sub, start: s, end, value: v });
   };
   if (options.appSettings === true) {
-    for (const tag of text.matchAll(/<add\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi)) {
+    for (const tag of text.matchAll(/<add\b(?:[^<>"']|"[^"<]*"|'[^'<]*')*>/gi)) {
       const body = tag[0];
       // An attribute value runs to its own quote: `value="it's"` holds an apostrophe, `value='say "x"'` a quote.
       const key = /\bkey\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(body);
@@ -155,6 +220,17 @@ export function findSecretSpans(text: string, options: { appSettings?: boolean }
       const at = (tag.index ?? 0) + value.index + value[0].length - 1 - valueText.length;
       add(SETTING_RULE.id, `appSettings/${keyText}`, at, valueText);
     }
+    flush();
+    for (const rule of FILE_FIELD_RULES) {
+      const pattern = new RegExp(rule.pattern.source, `${rule.pattern.flags}d`);
+      for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+        const name = m.groups?.['name'] ?? '';
+        const at = m.indices?.groups?.['value']?.[0];
+        if (at !== undefined && FILE_FIELD_NAME[rule.id]?.(name) === true) add(rule.id, rule.id === 'config-element' ? name : `json:${name}`, at, m.groups?.['value'] ?? '');
+        if (m[0].length === 0) pattern.lastIndex++;
+      }
+      flush();
+    }
   }
   for (const rule of VALUE_RULES) {
     const pattern = new RegExp(rule.pattern.source, `${rule.pattern.flags}d`);
@@ -164,8 +240,8 @@ export function findSecretSpans(text: string, options: { appSettings?: boolean }
       add(rule.id, rule.sub(m), at, secret);
       if (m[0].length === 0) pattern.lastIndex++;
     }
+    flush();
   }
-  spans.sort((a, b) => a.start - b.start);
   const seen = new Map<string, number>();
   for (const span of spans) {
     const n = (seen.get(span.sub) ?? 0) + 1;
@@ -177,7 +253,12 @@ export function findSecretSpans(text: string, options: { appSettings?: boolean }
 
 /** Replaces the given spans (non-overlapping) in a text. */
 export function replaceSpans(text: string, replacements: readonly { start: number; end: number; text: string }[]): string {
-  let out = text;
-  for (const r of [...replacements].sort((a, b) => b.start - a.start)) out = `${out.slice(0, r.start)}${r.text}${out.slice(r.end)}`;
-  return out;
+  const parts: string[] = [];
+  let at = 0;
+  for (const r of [...replacements].sort((a, b) => a.start - b.start)) {
+    parts.push(text.slice(at, r.start), r.text);
+    at = r.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }

@@ -27,6 +27,8 @@ const rows: Record<string, { text: string; key: string; file?: boolean }> = {
   'query-string': { text: sendPortBindings(transport('WCF-WebHttp', { address: `https://api.example/orders?user=u&pwd=${CANARY}` })), key: 'P||Address/query:pwd' },
   'connection-string': { text: sendPortBindings(transport('WCF-SQL', { adapterConfig: { ConnectionString: `Data Source=sql01;User Id=u;Password=${CANARY};` } })), key: 'P||AdapterConfig/ConnectionString/password' },
   'app-setting': { text: `<configuration><appSettings><add key="InvoicePrefix" value="INV-" /><add key="ApiKey" value="${CANARY}" /></appSettings></configuration>`, key: 'file:a.config||appSettings/ApiKey', file: true },
+  'config-element': { text: `<?xml version="1.0"?>\n<settings xmlns:s="urn:x">\n  <smtp host="mail" user='ops'>\n    <s:Password>${CANARY}</s:Password>\n  </smtp>\n</settings>\n`, key: 'file:a.config||Password', file: true },
+  'json-property': { text: `{\n  "Smtp": { "Host": "mail", "ClientSecret" : "${CANARY}" },\n  "Retries": 3\n}\n`, key: 'file:a.config||json:ClientSecret', file: true },
 };
 
 test('the rule table has a test case for every row, and every row documents itself', (t) => {
@@ -173,5 +175,25 @@ test('an adapter property ending in Pwd or Passphrase is a password field, in an
     t.false(redacted.xml.includes(CANARY), name);
     t.deepEqual(redacted.rules, ['password-field'], name);
     t.deepEqual(findMaskedPasswords(redacted.xml, 'b').map(secretKey), [`P||${name}`], name);
+  }
+});
+
+test('file-field rules: a secret-named element or JSON property only; CDATA, child elements, numbers and other names stay', (t) => {
+  const config = `<c><Password><![CDATA[x]]></Password><ClientSecret><v>1</v></ClientSecret><UserName>ops</UserName><Password/><Password>{pwd}</Password><PartitionKey>p</PartitionKey></c>`;
+  t.is(redactSecrets(enc(config), 'a.config'), undefined);
+  const json = `{"ApiKey": 42, "User": "ops", "Password": "", "token": "$(Token)", "Note": "password: x"}`;
+  t.is(redactSecrets(enc(json), 'a.json'), undefined);
+  const two = redactSecrets(enc(`<a><Password>${CANARY}</Password><b><Password>${CANARY}2</Password></b></a>`), 'a.config');
+  t.deepEqual(two!.redactions.map((r) => secretKey(r.location!)), ['file:a.config||Password', 'file:a.config||Password#2']);
+  t.deepEqual(two!.redactions.map((r) => r.kind), ['ConfigElementSecret', 'ConfigElementSecret']);
+});
+
+test('hostile config text: unclosed tags and quotes, and secrets, by the hundred thousand are scanned in linear time', (t) => {
+  // Unclosed tags made the tag patterns scan to the end of the text from every start, and many secrets made the overlap
+  // check and the replacement quadratic: minutes at this size, each. [piece, secrets in 200,000 repeats]
+  const cases: [string, number][] = [['<a x="', 0], ["<add k='", 0], ['<Password ', 0], ['"token": "\\', 100_000], ['<Password>x</Password>', 200_000], ['Password=x;', 200_000], ['"ApiKey":"x",', 200_000]];
+  for (const [piece, secrets] of cases) {
+    const redacted = redactSecrets(enc(piece.repeat(200_000)), 'a.config');
+    t.is(redacted?.redactions.length ?? 0, secrets, piece);
   }
 });
