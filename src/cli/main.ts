@@ -8,6 +8,7 @@ import { Interruption } from './interrupt.js';
 import { Output, toTyped, type OutputStreams } from './output.js';
 import { endIfCallsAbandoned, runStop } from './run-stop.js';
 import { loggedOperation, writeRunRecord } from './run-log.js';
+import { checkOptionTypes, type DeclaredOptions } from './option-types.js';
 
 /**
  * btsbackup: the command line of BizTalkBackup. The PowerShell module calls it with `--request <file.json> --json`;
@@ -46,6 +47,7 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
   for (const command of commands) {
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {
       commandName = command.command.split(' ')[0] ?? command.command;
+      checkOptionTypes(args, (parser as unknown as { getOptions(): DeclaredOptions }).getOptions());
       out = new Output({ json: args['json'] === true, verbose: args['verbose'] === true }, streams);
       // Every command first removes the temp areas of runs that died (kill -9, power loss): no clear-text secret
       // staged by one of them outlives the start of the next run.
