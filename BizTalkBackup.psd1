@@ -25,6 +25,7 @@
         'Test-BtsAppBackup'
     )
     CmdletsToExport      = @()
+    DscResourcesToExport = @('BtsAppBackup')
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{

@@ -46,6 +46,9 @@ test('a partial restore: one error line per failed application, real reasons in 
   t.regex(String(next?.['message']), /`btsbackup restore --store .* --set \S+ --secrets-file .*` again/);
   t.regex(String(next?.['psMessage']), /`Set-BtsAppSecret -Path .* -SetId \S+ -SecretsFile/);
   t.regex(String(next?.['psMessage']), /`Import-BtsAppBackup -Path .* -SetId \S+ -SecretsFile .*` again/);
+  // Warning codes for the run log: the next step and the applications left Stopped are named, none is Other.
+  t.is(next?.['code'], 'NextStep');
+  t.deepEqual(logs.filter((l) => l['code'] === 'Other'), []);
   const imported = rows.filter((l) => l['status'] === 'Imported').map((l) => String(l['targetName']));
   t.true(imported.length > 0);
   const stopped = logs.find((l) => String(l['message']).includes('left Stopped'));
@@ -79,4 +82,5 @@ test('a partial export: one error line per failed application with the applicati
   const next = r.err.find((l) => l['type'] === 'log' && String(l['message']).startsWith('Next:'));
   t.regex(String(next?.['message']), /`btsbackup export --store .*` again/);
   t.regex(String(next?.['psMessage']), /`Export-BtsAppBackup -Path .*` again/);
+  t.is(next?.['code'], 'NextStep');
 });

@@ -193,6 +193,7 @@ async function reportNextSteps(outcome: RestoreOutcome, args: RestoreArgs, targe
         'warning',
         `Next: ${which}. Give the ${keys.length} missing password(s) ${keys.join(', ')}: pipe ${json} into \`btsbackup secrets set --secrets-file ${file} --store ${args.store} --set ${setId}\`, then run \`${again.cli}\` again (what is restored already stays Unchanged).`,
         `Next: ${which}. Give the ${keys.length} missing password(s) ${keys.join(', ')}: \`Set-BtsAppSecret -Path ${args.store} -SetId ${setId} -SecretsFile ${file} -SecretsPassphrase $passphrase -Values @{ '${keys[0] ?? ''}' = (Read-Host -AsSecureString) }\` (\`Get-BtsAppSecret -Path ${args.store} -SetId ${setId} -SecretsFile ${file} -SecretsPassphrase $passphrase -Missing\` lists them), then run \`${again.ps}\` again (what is restored already stays Unchanged).`,
+        'NextStep',
       );
     } else {
       out.log('warning', `Next: ${which}. Fix the problems above, then run \`${plain.cli}\` again (what is restored already stays Unchanged).`, `Next: ${which}. Fix the problems above, then run \`${plain.ps}\` again (what is restored already stays Unchanged).`, 'NextStep');

@@ -37,7 +37,10 @@ export async function runVerify(args: VerifyArgs, out: Output): Promise<number> 
     `${outcome.results.length - failed} verified, ${failed} failed in ${outcome.sets.length} set(s) (${readData.mode === 'none' ? 'structure' : readData.mode === 'all' ? 'structure and every object re-hashed' : `structure and objects of part ${readData.part}/${readData.parts} re-hashed`})` +
       (outcome.orphans === undefined ? '.' : `; ${outcome.orphans.length} orphan object(s).`),
   );
-  out.summary('verify', outcome.exitCode, { sets: outcome.sets.length, verified: outcome.results.length - failed, failed, objectsRead: outcome.objectsRead, orphans: outcome.orphans?.length ?? 0 });
+  // One whole set verified (no --name): its id goes into the run log, which the DSC resource reads to know that the
+  // latest set was verified.
+  const whole = outcome.sets.length === 1 && args.name.length === 0 ? { setId: outcome.sets[0] } : {};
+  out.summary('verify', outcome.exitCode, { sets: outcome.sets.length, verified: outcome.results.length - failed, failed, objectsRead: outcome.objectsRead, orphans: outcome.orphans?.length ?? 0 }, whole);
   return outcome.exitCode;
 }
 
