@@ -60,6 +60,9 @@ export function createFsStore(root: string, options: FsStoreOptions = {}): FsSto
   return new FsStore(root, options);
 }
 
+/** What to do when store.json is damaged or is not ours: nothing is changed until it is right. */
+const STORE_MARKER_HINT = `Check that --store names the store's root folder (the one holding sets/ and objects/). If it does and store.json was damaged, write it again as {"format":"${STORE_FORMAT}","version":${STORE_FORMAT_VERSION}} and run verify.`;
+
 export class FsStore implements BackupStore {
   readonly location: string;
   private readonly layout: StoreLayout;
@@ -473,14 +476,32 @@ export class FsStore implements BackupStore {
     try {
       value = JSON.parse(new TextDecoder().decode(bytes));
     } catch (cause) {
-      throw new BtsBackupError('E_STORE_UNSUPPORTED', `${this.layout.marker} is not valid JSON.`, { target: this.location, cause });
+      throw new BtsBackupError('E_STORE_UNSUPPORTED', `${this.layout.marker} is not valid JSON: the store's marker file is damaged.`, {
+        target: this.layout.marker,
+        hint: STORE_MARKER_HINT,
+        cause,
+      });
     }
-    const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-    if (record['format'] !== STORE_FORMAT || record['version'] !== STORE_FORMAT_VERSION) {
-      throw new BtsBackupError('E_STORE_UNSUPPORTED', `${this.location} is a store of format ${String(record['format'])} version ${String(record['version'])}; this BizTalkBackup reads version ${STORE_FORMAT_VERSION}.`, {
-        target: this.location,
-        hint: 'Use the BizTalkBackup version that created this store, or a newer one.',
-        details: { format: record['format'], version: record['version'] },
+    const record = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+    const format = record['format'];
+    const version = record['version'];
+    if (format !== STORE_FORMAT) {
+      // Not ours (another tool's store.json, or one that lost its fields): say what is there and what we expect.
+      const found = format === undefined ? 'has no "format" field' : `says format ${JSON.stringify(format).slice(0, 80)}`;
+      throw new BtsBackupError('E_STORE_UNSUPPORTED', `${this.layout.marker} ${found}: it does not mark a BizTalkBackup store (format "${STORE_FORMAT}").`, {
+        target: this.layout.marker,
+        hint: STORE_MARKER_HINT,
+        details: { format: typeof format === 'string' ? format.slice(0, 80) : null, expectedFormat: STORE_FORMAT },
+      });
+    }
+    if (version !== STORE_FORMAT_VERSION) {
+      const newer = typeof version === 'number' && version > STORE_FORMAT_VERSION;
+      throw new BtsBackupError('E_STORE_UNSUPPORTED', newer
+        ? `${this.location} is a BizTalkBackup store of version ${version}, written by a newer BizTalkBackup; this one reads version ${STORE_FORMAT_VERSION}.`
+        : `${this.layout.marker} has version ${JSON.stringify(version ?? null).slice(0, 40)}; this BizTalkBackup reads version ${STORE_FORMAT_VERSION}.`, {
+        target: newer ? this.location : this.layout.marker,
+        hint: newer ? 'Use the BizTalkBackup version that wrote this store, or a newer one.' : STORE_MARKER_HINT,
+        details: { version: typeof version === 'number' ? version : null, readsVersion: STORE_FORMAT_VERSION },
       });
     }
     return 'ok';

@@ -531,6 +531,28 @@ test('a folder without store.json is not a store; an unknown store version is re
   await t.throwsAsync(createFsStore(f.root).listSets(), { code: 'E_STORE_UNSUPPORTED' });
 });
 
+test('a store.json that is damaged or not ours names the marker file, says what is wrong and how to fix it', async (t) => {
+  const f = await fixture(t);
+  const marker = join(f.root, 'store.json');
+  const cases: [string, string, RegExp][] = [
+    ['{}', marker, /no "format" field/],
+    ['[1,2]', marker, /no "format" field/],
+    [JSON.stringify({ format: 'restic' }), marker, /says format "restic"/],
+    [JSON.stringify({ format: 'biztalkbackup-store' }), marker, /has version null/],
+    [JSON.stringify({ format: 'biztalkbackup-store', version: '1' }), marker, /has version "1"/],
+    [JSON.stringify({ format: 'biztalkbackup-store', version: 2 }), f.root, /newer BizTalkBackup/],
+    ['garbage', marker, /not valid JSON/],
+  ];
+  for (const [text, target, message] of cases) {
+    await writeFile(marker, text);
+    const error = await t.throwsAsync<BtsBackupError>(createFsStore(f.root).listSets(), { code: 'E_STORE_UNSUPPORTED' }, text);
+    t.is(error?.target, target, text);
+    t.regex(error?.message ?? '', message, text);
+    t.truthy(error?.hint, text);
+    t.false((error?.message ?? '').includes('undefined'), text);
+  }
+});
+
 test('sweepTemp removes leftovers everywhere in the store and nothing else', async (t) => {
   const f = await fixture(t);
   const before = (await filesUnder(f.root)).sort();
