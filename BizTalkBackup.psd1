@@ -17,6 +17,7 @@
         'Get-BtsAppArtifact'
         'Get-BtsAppBackup'
         'Get-BtsAppBackupLog'
+        'Get-BtsAppBackupReport'
         'Get-BtsAppInventory'
         'Get-BtsAppSecret'
         'Import-BtsAppBackup'

@@ -22,7 +22,7 @@ function Invoke-BtsCore {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory = $true)]
-        [ValidateSet('inventory', 'export', 'list', 'show', 'compare', 'verify', 'prune', 'import', 'inspect', 'secrets', 'log')]
+        [ValidateSet('inventory', 'export', 'list', 'show', 'compare', 'verify', 'prune', 'import', 'inspect', 'secrets', 'log', 'report')]
         [string]$Command,
 
         # Words after the command on node's command line (a subcommand such as the 'set' of 'secrets set'): plain
