@@ -23,6 +23,8 @@ export function inlineSvg(svg: string): string {
     .replace(/^<svg width="([\d.]+)pt" height="([\d.]+)pt"/, '<svg role="img" aria-label="Dependency graph" style="max-width:100%;height:auto" width="$1pt" height="$2pt"');
 }
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 const CSS = `
 :root { --ink: #1d2330; --muted: #5b6474; --line: #d5dae3; --bg: #ffffff; --soft: #f5f7fa; }
 * { box-sizing: border-box; }
@@ -111,17 +113,17 @@ export function renderReportHtml(model: ReportModel, svg: string): string {
     }</div>`,
     '<h2>Readiness at a glance</h2>',
     '<div class="tiles">',
-    tile(`${r.ageDays} days`, `old: written ${model.createdAt.slice(0, 16).replace('T', ' ')} by ${model.createdBy.user} on ${model.createdBy.host}`, 'tile-age'),
+    tile(plural(r.ageDays, 'day'), `old: written ${model.createdAt.slice(0, 16).replace('T', ' ')} by ${model.createdBy.user} on ${model.createdBy.host}`, 'tile-age'),
     tile(verification, r.verification.how === null ? 'run Test-BtsAppBackup / btsbackup verify' : r.verification.how === 'read-data' ? 'read-data: every object re-hashed' : 'structure checked', 'tile-verified'),
-    tile(`${r.applications.total} applications`, `${r.applications.exported} exported, ${r.applications.unchanged} unchanged, ${r.applications.failed} failed, ${r.applications.withWarnings} with warnings`, 'tile-apps'),
+    tile(plural(r.applications.total, 'application'), `${r.applications.exported} exported, ${r.applications.unchanged} unchanged, ${r.applications.failed} failed, ${r.applications.withWarnings} with warnings`, 'tile-apps'),
     tile(
-      `${r.maskedPasswords.total} masked passwords`,
+      plural(r.maskedPasswords.total, 'masked password'),
       r.maskedPasswords.secretsFile === null ? 'no secrets file given to check' : `${r.maskedPasswords.withValue} with a value, ${r.maskedPasswords.withoutValue} without, in ${r.maskedPasswords.secretsFile}`,
       'tile-secrets',
     ),
-    tile(`${r.dependencies.harvested} DLLs harvested`, `${r.dependencies.missing.length} dependencies missing`, 'tile-dependencies'),
-    tile(`${r.staleArtifacts.length} stale artifacts`, 'GAC differs from the MSI', 'tile-stale'),
-    tile(`${r.missingInstallActions.length} install actions missing`, 'resources the MSI would not install', 'tile-install-actions'),
+    tile(`${plural(r.dependencies.harvested, 'DLL')} harvested`, `${plural(r.dependencies.missing.length, 'dependency', 'dependencies')} missing`, 'tile-dependencies'),
+    tile(plural(r.staleArtifacts.length, 'stale artifact'), 'GAC differs from the MSI', 'tile-stale'),
+    tile(`${plural(r.missingInstallActions.length, 'install action')} missing`, 'resources the MSI would not install', 'tile-install-actions'),
     r.live === null ? tile(`${model.parent === null ? 'first set' : 'incremental'}`, model.parent === null ? 'no parent set' : `parent ${model.parent}`, 'tile-parent') : tile(`${r.live.added.length + r.live.changed.length} drifted`, `live group: ${r.live.added.length} added, ${r.live.changed.length} changed, ${r.live.removed.length} removed`, 'tile-live'),
     '</div>',
   );
