@@ -59,7 +59,7 @@ export async function reportBackup(ports: ReportPorts, options: ReportOptions, r
   const bindingExternals = new Map<string, BindingExternals>();
   const withBindings = manifest.applications.filter((a) => a.artifacts.some((f) => f.kind === 'bindings'));
   for (const [index, app] of withBindings.entries()) {
-    reporter.progress('Report', `reading the bindings of ${app.name}`, index, withBindings.length);
+    reporter.progress('Report: bindings', `reading the bindings of ${app.name}`, index, withBindings.length);
     const found: BindingExternals = { ssoAffiliateApplications: [], certificates: [], pipelines: [] };
     for (const artifact of app.artifacts.filter((f) => f.kind === 'bindings')) {
       try {
@@ -80,7 +80,7 @@ export async function reportBackup(ports: ReportPorts, options: ReportOptions, r
   let live: { results: Awaited<ReturnType<typeof compareBackup>>['results'] } | undefined;
   if (options.live !== undefined) {
     reporter.progress('Report', 'comparing the live group with the set', step++, total);
-    const outcome = await compareBackup(options.live.group, store, { include: [], exclude: [], against: manifest.setId, ...(options.live.tempAreas === undefined ? {} : { tempAreas: options.live.tempAreas }) }, { ...reporter, result: () => undefined });
+    const outcome = await compareBackup(options.live.group, store, { include: [], exclude: [], against: manifest.setId, ...(options.live.tempAreas === undefined ? {} : { tempAreas: options.live.tempAreas }) }, quiet(reporter));
     live = { results: outcome.results };
   }
 
@@ -103,4 +103,16 @@ export async function reportBackup(ports: ReportPorts, options: ReportOptions, r
   }
   reporter.completed('Report');
   return { model, text };
+}
+
+/** The reporter without its results: the comparison's rows are the report's input, not its output. */
+function quiet(reporter: Reporter): Reporter {
+  return {
+    progress: (activity, status, current, total) => reporter.progress(activity, status, current, total),
+    completed: (activity) => reporter.completed(activity),
+    log: (level, message, psMessage) => reporter.log(level, message, psMessage),
+    result: () => undefined,
+    ...(reporter.checkpoint === undefined ? {} : { checkpoint: () => reporter.checkpoint?.() }),
+    ...(reporter.error === undefined ? {} : { error: (error) => reporter.error?.(error) }),
+  };
 }

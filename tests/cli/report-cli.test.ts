@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeSecretsFile } from '../../src/adapters/secrets/secrets-file.js';
 import type { ReportModel } from '../../src/core/report-model.js';
+import { createSampleGroupState } from '../../src/adapters/simulator/sample-group.js';
 import { makeTempDir, runCli } from '../support/cli.js';
 import { EVIL_APP, EVIL_PORT, writeReportGroup } from '../support/report-groups.js';
 
@@ -124,3 +125,19 @@ for (const c of errorCases) {
     t.deepEqual(await readdir(path.dirname(out)), []);
   });
 }
+
+test('report --live: an application in the group but not in the set is a blocker, named', async (t) => {
+  const dir = await makeTempDir('cli-report-live');
+  const state = createSampleGroupState();
+  state.applications = state.applications.filter((a) => a.name !== 'Zahlungsverkehr Süd');
+  const group = path.join(dir, 'group.json');
+  await writeFile(group, JSON.stringify(state), 'utf8');
+  const store = path.join(dir, 'store');
+  t.is((await runCli(['export', '--simulator-state', group, '--store', store, '--json'])).exitCode, 0);
+  const r = await runCli(['report', '--store', store, '--live', '--simulator', '--format', 'json', '--json']);
+  t.is(r.exitCode, 0, r.stderr);
+  const model = JSON.parse(String(r.out.find((l) => l['kind'] === 'Report')!['content'])) as ReportModel;
+  t.deepEqual(model.readiness.live, { added: ['Zahlungsverkehr Süd'], changed: [], removed: [] });
+  t.is(model.verdict, 'not-ready');
+  t.true(model.blockers.some((b) => b.includes('"Zahlungsverkehr Süd" is in the group but not in this set')));
+});
