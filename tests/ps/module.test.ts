@@ -131,11 +131,11 @@ test('state-changing cmdlets support -WhatIf/-Confirm (Import and Remove at Conf
     }`);
   const byName = new Map(shapes.map((s) => [s.Name, s]));
   for (const name of ['Export-BtsAppBackup', 'Import-BtsAppBackup', 'Remove-BtsAppBackup']) t.true(byName.get(name)?.SupportsShouldProcess, `${name} supports ShouldProcess`);
-  for (const name of ['Get-BtsAppInventory', 'Get-BtsAppBackup', 'Get-BtsAppArtifact', 'Test-BtsAppBackup', 'Compare-BtsAppBackup']) t.false(byName.get(name)?.SupportsShouldProcess, `${name} changes nothing`);
+  for (const name of ['Get-BtsAppInventory', 'Get-BtsAppBackup', 'Get-BtsAppArtifact', 'Test-BtsAppBackup', 'Compare-BtsAppBackup', 'Get-BtsAppBackupReport']) t.false(byName.get(name)?.SupportsShouldProcess, `${name} changes nothing`);
   t.is(byName.get('Import-BtsAppBackup')?.ConfirmImpact, 'High');
   t.is(byName.get('Remove-BtsAppBackup')?.ConfirmImpact, 'High');
   t.true(byName.get('Export-BtsAppBackup')?.ByPropertyName.includes('Name'), 'Get-BtsAppInventory | Export-BtsAppBackup');
-  for (const name of ['Test-BtsAppBackup', 'Import-BtsAppBackup', 'Compare-BtsAppBackup']) t.deepEqual(byName.get(name)?.ByValue, ['InputObject'], `Get-BtsAppBackup | ${name}`);
+  for (const name of ['Test-BtsAppBackup', 'Import-BtsAppBackup', 'Compare-BtsAppBackup', 'Get-BtsAppBackupReport']) t.deepEqual(byName.get(name)?.ByValue, ['InputObject'], `Get-BtsAppBackup | ${name}`);
   t.deepEqual(byName.get('Import-BtsAppBackup')?.Secrets, ['SecretsPassphrase:SecureString']);
 });
 
@@ -145,7 +145,7 @@ test('the format file gives every result kind a short default table', async (t) 
   );
   t.deepEqual(
     views,
-    ['Application', 'BackupApplication', 'BackupSet', 'BackupSetApplication', 'CompareResult', 'InspectResult', 'OrphanSummary', 'PlanStep', 'RestoreApplication', 'RunRecord', 'SecretLocation', 'VerifyResult'].map((k) => `BizTalkBackup.${k}:TableControl`),
+    ['Application', 'BackupApplication', 'BackupSet', 'BackupSetApplication', 'CompareResult', 'InspectResult', 'OrphanSummary', 'PlanStep', 'Report', 'RestoreApplication', 'RunRecord', 'SecretLocation', 'VerifyResult'].map((k) => `BizTalkBackup.${k}:TableControl`),
   );
 });
 
