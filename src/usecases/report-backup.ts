@@ -5,7 +5,7 @@ import { readBindingExternals } from '../formats/report/binding-externals.js';
 import { buildReportDot } from '../formats/report/report-dot.js';
 import { renderReportHtml } from '../formats/report/render-html.js';
 import { renderReportJson, renderReportMarkdown } from '../formats/report/render-text.js';
-import { isBtsBackupError } from '../errors/index.js';
+import { InternalError, isBtsBackupError } from '../errors/index.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { Clock } from '../ports/clock.js';
 import type { BackupStore } from '../ports/store.js';
@@ -98,7 +98,7 @@ export async function reportBackup(ports: ReportPorts, options: ReportOptions, r
   if (options.format === 'json') text = renderReportJson(model);
   else if (options.format === 'markdown') text = renderReportMarkdown(model);
   else {
-    if (ports.renderGraph === undefined) throw new Error('the html report needs a graph renderer');
+    if (ports.renderGraph === undefined) throw new InternalError('The html report was asked for without a graph renderer.');
     text = renderReportHtml(model, await ports.renderGraph(buildReportDot(model)));
   }
   reporter.completed('Report');
