@@ -6,6 +6,7 @@ import type { Manifest, ManifestApplication, ManifestWarning } from './manifest.
 import { ResourceType } from './model.js';
 import { compareNames, orderByReferences } from './order-applications.js';
 import type { RunRecord } from './run-record.js';
+import { setIdTime } from './set-id.js';
 import { secretLocationKey, type SecretLocationRef } from './secrets.js';
 
 export const REPORT_SCHEMA = 'BizTalkBackup.Report';
@@ -91,8 +92,9 @@ export interface ReportApplication {
   backupStatus: 'Exported' | 'Unchanged' | 'Failed';
   description: string;
   references: string[];
-  /** The set that last exported it (its artifacts come from there). */
+  /** The set that last exported it (its artifacts come from there), and when that set was written. */
   lastChangedIn: string | null;
+  lastChangedAt: string | null;
   reasons: string[];
   failure?: { code: string; message: string };
   resources: { type: string; luid: string }[];
@@ -286,6 +288,7 @@ function reportApplications(manifest: Manifest): ReportApplication[] {
       description: app?.description ?? '',
       references: app?.references ?? [],
       lastChangedIn: app?.exportedIn ?? null,
+      lastChangedAt: app === undefined ? null : app.exportedIn === manifest.setId ? manifest.createdAt : (setIdTime(app.exportedIn)?.toISOString() ?? null),
       reasons: app?.reasons ?? [],
       ...(failure === undefined ? {} : { failure: { code: failure.code, message: failure.message } }),
       resources: (app?.resources ?? []).map((r) => ({ type: r.type, luid: r.luid })),

@@ -50,8 +50,8 @@ function manifest(apps: ManifestApplication[], extra: Partial<Manifest> = {}): M
   };
 }
 
-const verified = (end: string, objectsRead: number, exitCode = 0): RunRecord =>
-  buildRunRecord({ operation: 'verify', start: new Date(Date.parse(end) - 1000), end: new Date(end), exitCode, counts: { objectsRead }, warnings: 0, errorCodes: [], host: 'h', user: 'u', tool: 'BizTalkBackup', toolVersion: '0.1.0' });
+const verified = (end: string, objectsRead: number, exitCode = 0, setId?: string): RunRecord =>
+  buildRunRecord({ operation: 'verify', start: new Date(Date.parse(end) - 1000), end: new Date(end), exitCode, counts: { objectsRead }, setId, warnings: 0, errorCodes: [], host: 'h', user: 'u', tool: 'BizTalkBackup', toolVersion: '0.1.0' });
 
 const masked = (application: string, port: string): ManifestWarning => ({ kind: 'MaskedPassword', application, message: `password of ${port} masked`, location: { port, field: 'password' } });
 
@@ -63,6 +63,8 @@ const verdictCases: { title: string; input: ReportInput; verdict: ReportVerdict;
   { title: 'verified, recent, complete: ready', input: base(manifest(ordered)), verdict: 'ready' },
   { title: 'never verified: a gap', input: base(manifest(ordered), { runRecords: [] }), verdict: 'ready-with-gaps', gaps: [/not been verified/] },
   { title: 'a verification before the set was written does not count', input: base(manifest(ordered), { runRecords: [verified('2026-10-30T00:00:00.000Z', 3)] }), verdict: 'ready-with-gaps', gaps: [/not been verified/] },
+  { title: 'a verification of another set (run log set id) does not count', input: base(manifest(ordered), { runRecords: [verified('2026-11-01T03:00:00.000Z', 3, 0, '20261020T020000Z-000000')] }), verdict: 'ready-with-gaps', gaps: [/not been verified/] },
+  { title: 'a verification of this very set counts', input: base(manifest(ordered), { runRecords: [verified('2026-11-01T03:00:00.000Z', 3, 0, SET)] }), verdict: 'ready' },
   { title: 'the last verification failed: not ready', input: base(manifest(ordered), { runRecords: [verified('2026-11-01T03:00:00.000Z', 3), verified('2026-11-01T04:00:00.000Z', 3, 12)] }), verdict: 'not-ready', blockers: [/verification .* failed/] },
   { title: 'older than 7 days: a gap', input: base(manifest(ordered), { generatedAt: '2026-11-20T00:00:00.000Z' }), verdict: 'ready-with-gaps', gaps: [/18 days old/] },
   {
@@ -143,6 +145,8 @@ test('readiness counts: applications by state, masked passwords with and without
   t.is(billing.lastChangedIn, SET);
   t.true(model.blockers.some((b) => /"Billing" failed .* holds its older backup/.test(b)));
   t.is(model.applications.find((a) => a.name === 'Orders')!.lastChangedIn, '20261020T020000Z-000000');
+  t.is(model.applications.find((a) => a.name === 'Orders')!.lastChangedAt, '2026-10-20T02:00:00.000Z');
+  t.is(model.applications.find((a) => a.name === 'Shared')!.lastChangedAt, '2026-11-01T02:00:00.000Z');
 });
 
 test('runbook: prerequisites, then one step per application in import order with exact commands, then GAC, then verification', (t) => {

@@ -189,7 +189,7 @@ export function renderReportHtml(model: ReportModel, svg: string): string {
     parts.push(
       `<div class="app" data-application="${html(app.name)}"><h3>${app.importOrder}. ${html(app.name)}<span class="state" style="background:${colour.fill};border-color:${colour.stroke}">${html(app.backupStatus)}</span></h3>`,
       app.description === '' ? '' : `<p class="meta">${html(app.description)}</p>`,
-      `<p>Last changed in set <code>${html(app.lastChangedIn ?? '(none)')}</code>${app.reasons.length > 0 ? `: ${html(app.reasons.join('; '))}` : ''}. References: ${app.references.length === 0 ? 'none' : html(app.references.join(', '))}.</p>`,
+      `<p>Last changed in set <code>${html(app.lastChangedIn ?? '(none)')}</code>${app.lastChangedAt === null ? '' : ` (${html(app.lastChangedAt.slice(0, 16).replace('T', ' '))} UTC)`}${app.reasons.length > 0 ? `: ${html(app.reasons.join('; '))}` : ''}. References: ${app.references.length === 0 ? 'none' : html(app.references.join(', '))}.</p>`,
       app.failure === undefined ? '' : `<p class="bad">Failed: ${html(app.failure.code)} ${html(app.failure.message)}</p>`,
       app.artifacts.length === 0
         ? ''

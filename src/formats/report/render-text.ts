@@ -79,7 +79,7 @@ export function renderReportMarkdown(model: ReportModel): string {
   for (const app of model.applications) {
     out.push(`### ${app.importOrder}. ${mdText(app.name)} (${app.backupStatus})`, '');
     if (app.description !== '') out.push(mdText(app.description), '');
-    out.push(`Last changed in set ${mdText(app.lastChangedIn ?? '(none)')}${app.reasons.length > 0 ? `: ${mdText(app.reasons.join('; '))}` : ''}. References: ${app.references.length === 0 ? 'none' : mdText(app.references.join(', '))}.`, '');
+    out.push(`Last changed in set ${mdText(app.lastChangedIn ?? '(none)')}${app.lastChangedAt === null ? '' : ` (${mdText(app.lastChangedAt.slice(0, 16).replace('T', ' '))} UTC)`}${app.reasons.length > 0 ? `: ${mdText(app.reasons.join('; '))}` : ''}. References: ${app.references.length === 0 ? 'none' : mdText(app.references.join(', '))}.`, '');
     if (app.failure !== undefined) out.push(`**Failed:** ${mdText(app.failure.code)} ${mdText(app.failure.message)}`, '');
     if (app.artifacts.length > 0) {
       out.push('| Kind | File | Size | SHA-256 |', '|---|---|---|---|');
