@@ -1,9 +1,11 @@
 # BizTalkBackup: the PowerShell face of the BizTalkBackup core (node). The cmdlets in ps/Public call the core through
-# Invoke-BtsCore (ps/Private), the one bridge. The module root holds dist/ (compiled core) and node_modules/ both in a
-# checkout and in the folder build.ps1 assembles.
+# Invoke-BtsCore (ps/Private), the one bridge. An installed module holds core/ (the bundled core) and node/win-x64,
+# node/win-x86 (node for Windows); a checkout holds dist/ (the compiled core) and node_modules/.
 
 $script:ModuleRoot = $PSScriptRoot
-$script:CoreScript = [System.IO.Path]::Combine($PSScriptRoot, 'dist', 'src', 'cli', 'main.js')
+# The bundled core of an installed module (build.ps1), else the compiled tree of a checkout.
+$script:CoreScript = [System.IO.Path]::Combine($PSScriptRoot, 'core', 'main.js')
+if (-not [System.IO.File]::Exists($script:CoreScript)) { $script:CoreScript = [System.IO.Path]::Combine($PSScriptRoot, 'dist', 'src', 'cli', 'main.js') }
 $script:NodeInfo = $null
 $script:GroupDefault = $null
 $script:LastSummary = $null

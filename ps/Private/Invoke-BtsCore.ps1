@@ -52,7 +52,7 @@ function Invoke-BtsCore {
         [switch]$EventLog
     )
 
-    $node = Resolve-BtsNode -Caller $Caller
+    $node = Resolve-BtsNode -Caller $Caller -Request $Request
     $coreScript = $script:CoreScript
     if (-not (Test-Path -LiteralPath $coreScript -PathType Leaf)) {
         $record = New-BtsErrorRecord -Code 'E_CORE_MISSING' -Category 'ResourceUnavailable' -Target $coreScript `

@@ -25,15 +25,19 @@ export interface GroupOptions {
   exploreromTimeout?: number;
 }
 
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export function toolVersion(): { name: string; version: string } {
-  try {
-    const pkg = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version?: string };
-    return { name: 'BizTalkBackup', version: pkg.version ?? '0.0.0' };
-  } catch {
-    return { name: 'BizTalkBackup', version: '0.0.0' };
+  // dist/src/cli/ in a checkout finds the repository's package.json; the bundled core (core/main.js in the module
+  // package) finds the core/package.json the build writes beside it.
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)), i = 0; i < 4; i++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: string };
+      if (typeof pkg.version === 'string') return { name: 'BizTalkBackup', version: pkg.version };
+    } catch {
+      // No package.json here: look one folder up.
+    }
   }
+  return { name: 'BizTalkBackup', version: '0.0.0' };
 }
 
 export function currentUser(): string {

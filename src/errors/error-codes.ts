@@ -98,6 +98,18 @@ export const errorCodes = {
   /** A -Path with wildcards matches more than one item (the module; -LiteralPath takes a path as typed). */
   E_PATH_AMBIGUOUS: { category: 'InvalidArgument', exitCode: 2 },
 
+  // codes: package and bundled node
+  /** A pinned download (node-win-* tarball, node.exe) does not match its integrity or SHA-256 in package-pins.json. */
+  E_PACKAGE_PIN_MISMATCH: { category: 'InvalidData', exitCode: 1 },
+  /** edge-js has no prebuilt binary folder for the bundled node's major version (or its node.version disagrees). */
+  E_PACKAGE_ABI_MISMATCH: { category: 'InvalidData', exitCode: 1 },
+  /** A node.exe or .node/.dll file to be packaged is built for another machine type than its folder says. */
+  E_PACKAGE_MACHINE_MISMATCH: { category: 'InvalidData', exitCode: 1 },
+  /** The .nupkg is over its size budget. */
+  E_PACKAGE_TOO_LARGE: { category: 'LimitsExceeded', exitCode: 1 },
+  /** The node the module chose exists but cannot start (blocked by policy, wrong architecture, damaged). */
+  E_NODE_START: { category: 'ResourceUnavailable', exitCode: 1 },
+
   E_INTERNAL: { category: 'NotSpecified', exitCode: 1 },
 } as const satisfies Record<string, { category: string; exitCode: number }>;
 

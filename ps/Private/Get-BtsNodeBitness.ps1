@@ -1,0 +1,38 @@
+function Get-BtsNodeBitness {
+    <#
+    .SYNOPSIS
+    Which node bitness (x64 or x86) the back end of a core request needs, and why. Pure: facts in, decision out.
+    .DESCRIPTION
+    The simulator, the store commands and BTSTask (its own process) run in any node: the operating system's own
+    bitness. ExplorerOM is loaded into node's process by edge-js: when the ExplorerOM assembly is 32-bit only (BizTalk
+    up to 2016 ships it so), a 32-bit node loads it in process without the 32-bit helper process.
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param(
+        [hashtable]$Request = @{},
+
+        [bool]$Is64BitOperatingSystem = $true,
+
+        # ProcessorArchitecture of Microsoft.BizTalk.ExplorerOM.dll (X86, Amd64, MSIL), empty when it was not found.
+        [string]$ExplorerOmArchitecture,
+
+        [string]$ExplorerOmPath
+    )
+
+    $native = 'x86'
+    if ($Is64BitOperatingSystem) { $native = 'x64' }
+    if ($Request.ContainsKey('simulator') -and $Request['simulator']) {
+        return @{ Bitness = $native; Reason = 'the simulated group runs in any node' }
+    }
+    if ($Request.ContainsKey('catalog') -and [string]$Request['catalog'] -eq 'btstask') {
+        return @{ Bitness = $native; Reason = 'BTSTask runs as its own process' }
+    }
+    if ($ExplorerOmArchitecture -eq 'X86') {
+        return @{ Bitness = 'x86'; Reason = ("ExplorerOM ({0}) is 32-bit only, and a 32-bit node loads it in process" -f $ExplorerOmPath) }
+    }
+    if ($ExplorerOmArchitecture) {
+        return @{ Bitness = $native; Reason = ("ExplorerOM ({0}) is {1}: it loads in a {2} node" -f $ExplorerOmPath, $ExplorerOmArchitecture, $native) }
+    }
+    @{ Bitness = $native; Reason = ("the operating system is {0}" -f $native) }
+}
