@@ -1,6 +1,6 @@
-// build.ps1 under the repository's pwsh: assembles a module folder that imports in a fresh pwsh and backs up the
-// sample group, and packs the .nupkg that Publish-Module/Install-Module use. Uses the dist/ already compiled
-// (-SkipCompile): compiling is `npm run build`, which the test command has just run.
+// build.ps1 under the repository's pwsh: assembles a module folder (the core bundled into core/) that imports in a
+// fresh pwsh and backs up the sample group. Uses the dist/ already compiled (-SkipCompile): compiling is
+// `npm run build`, which the test command has just run. The package (-Package) is tests/ps/install.test.ts's.
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,13 +13,13 @@ import { coreCli, findPwsh, psQuote, repoRoot } from '../support/pwsh.js';
 const run = promisify(execFile);
 const pwsh = findPwsh();
 
-test('build.ps1 assembles out/BizTalkBackup/, smoke-tests it in a fresh pwsh, and packs the .nupkg', async (t) => {
+test('build.ps1 assembles out/BizTalkBackup/ with the bundled core and smoke-tests it in a fresh pwsh', async (t) => {
   t.timeout(400_000);
   if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh');
   if (!existsSync(coreCli)) throw new Error(`the core is not built: ${coreCli}`);
   const out = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-ps-build-'));
   try {
-    const build = await run(pwsh, ['-NoProfile', '-NonInteractive', '-File', path.join(repoRoot, 'build.ps1'), '-SkipCompile', '-Package', '-OutputPath', out], {
+    const build = await run(pwsh, ['-NoProfile', '-NonInteractive', '-File', path.join(repoRoot, 'build.ps1'), '-SkipCompile', '-OutputPath', out], {
       cwd: repoRoot,
       maxBuffer: 64 * 1024 * 1024,
       timeout: 380_000,
@@ -27,18 +27,17 @@ test('build.ps1 assembles out/BizTalkBackup/, smoke-tests it in a fresh pwsh, an
     });
     const commands = (await readdir(path.join(repoRoot, 'ps', 'Public'))).filter((f) => f.endsWith('.ps1')).length;
     t.regex(build.stdout, new RegExp(`smoke test passed in PowerShell 7\\.\\d+\\.\\d+: ${commands} commands; 5 applications exported`));
-    t.regex(build.stdout, new RegExp(`package installs and imports: ${commands} commands`));
-    // ExplorerOM's bridge source and the 32-bit helper script travel with the compiled adapter
-    for (const asset of ['ExplorerOmBridge.cs', 'explorerom-x86.ps1']) t.true(existsSync(path.join(out, 'BizTalkBackup', 'dist', 'src', 'adapters', 'explorerom', asset)), asset);
+    // ExplorerOM's bridge source and the 32-bit helper script travel beside the bundled core
+    for (const asset of ['ExplorerOmBridge.cs', 'explorerom-x86.ps1']) t.true(existsSync(path.join(out, 'BizTalkBackup', 'core', asset)), asset);
 
     const moduleFolder = path.join(out, 'BizTalkBackup');
-    for (const file of ['BizTalkBackup.psd1', 'BizTalkBackup.psm1', 'BizTalkBackup.Format.ps1xml', 'en-US/about_BizTalkBackup.help.txt', 'package.json', 'dist/src/cli/main.js', 'node_modules/yargs/package.json']) {
+    for (const file of ['BizTalkBackup.psd1', 'BizTalkBackup.psm1', 'BizTalkBackup.Format.ps1xml', 'en-US/about_BizTalkBackup.help.txt', 'package.json', 'core/main.js', 'core/edge-probe-child.js']) {
       t.true(existsSync(path.join(moduleFolder, file)), file);
     }
     t.deepEqual((await readdir(path.join(moduleFolder, 'ps', 'Public'))).sort(), (await readdir(path.join(repoRoot, 'ps', 'Public'))).sort());
-    t.deepEqual(await readdir(path.join(moduleFolder, 'dist')), ['src'], 'no compiled tests or benchmarks');
-    for (const devOnly of ['typescript', 'ava', '@types']) t.false(existsSync(path.join(moduleFolder, 'node_modules', devOnly)), `${devOnly} is not shipped`);
-    t.true((await readdir(out)).includes('BizTalkBackup.0.1.0.nupkg'));
+    t.deepEqual((await readdir(moduleFolder)).filter((f) => ['dist', 'node_modules', 'node', 'src', 'tests', 'bench'].includes(f)), [], 'no compiled tree, dependencies, sources or tests: the bundle replaces them; node only with -Package');
+    t.deepEqual(await readdir(path.join(moduleFolder, 'core', 'node_modules')), ['edge-cs', 'edge-js'], 'edge-js (native, external to the bundle) and its C# compiler only');
+    t.false((await readdir(out)).some((f) => f.endsWith('.nupkg')), 'no package without -Package');
 
     // Independently of build.ps1's own smoke test: a fresh pwsh imports the folder and backs up the sample group.
     const store = path.join(out, 'store');
@@ -50,6 +49,8 @@ test('build.ps1 assembles out/BizTalkBackup/, smoke-tests it in a fresh pwsh, an
     ].join('\n');
     const fresh = await run(pwsh, ['-NoProfile', '-NonInteractive', '-Command', script], { timeout: 120_000 });
     t.is(fresh.stdout.trim(), `${moduleFolder}|5|1`);
+    const core = await run(pwsh, ['-NoProfile', '-NonInteractive', '-Command', `Import-Module ${psQuote(path.join(moduleFolder, 'BizTalkBackup.psd1'))}; & (Get-Module BizTalkBackup) { $script:CoreScript }`], { timeout: 60_000 });
+    t.is(core.stdout.trim(), path.join(moduleFolder, 'core', 'main.js'), 'the module runs the bundled core');
   } finally {
     await rm(out, { recursive: true, force: true });
   }
