@@ -1,11 +1,12 @@
 // `npm run bench`: every benchmark in one run, one table on stdout, and bench/results.json.
 // Sizes shrink with BENCH_APPS / BENCH_NIGHTS / BENCH_LATENCY_MS (nightly), BENCH_CORE_APPS (core), BENCH_STORE_MB (store),
-// and BENCH_ONLY=nightly,core,cab,lzx,store picks some (BENCH_LZX_MB sizes lzx).
+// and BENCH_ONLY=nightly,core,cab,lzx,store,coldstart picks some (BENCH_LZX_MB sizes lzx).
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCabDecode } from './cab-decode.js';
+import { benchColdStart } from './cold-start.js';
 import { benchCoreCost } from './core-cost.js';
 import { benchLzxEncode } from './lzx-encode.js';
 import { benchNightly } from './nightly.js';
@@ -24,6 +25,7 @@ const benches: [string, () => Promise<BenchResult[]>][] = [
   ['cab', benchCabDecode],
   ['lzx', benchLzxEncode],
   ['store', benchStorePut],
+  ['coldstart', benchColdStart],
 ];
 
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
