@@ -5,7 +5,7 @@
     Author               = 'BizTalkBackup contributors'
     CompanyName          = 'BizTalkBackup'
     Copyright            = '(c) BizTalkBackup contributors. MIT License.'
-    Description          = 'Back up and restore every deployed BizTalk Server application: incremental, checksummed, verifiable backups of MSIs, bindings and files, with dependency-ordered restores. Needs Node.js 20 or later.'
+    Description          = 'Back up and restore every deployed BizTalk Server application: incremental, checksummed, verifiable backups of MSIs, bindings and files, with dependency-ordered restores. Brings its own Node.js for Windows (x64 and x86); elsewhere it uses Node.js 20 or later from PATH.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('BizTalkBackup.Format.ps1xml')

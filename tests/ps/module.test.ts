@@ -187,7 +187,16 @@ test('the static rules catch what they claim to catch', async (t) => {
         'function Grab-It { }',
       ].join('\r\n'),
     );
-    const found = new Set((await session.json<Violation[]>(rules(root))).map((v) => v.Rule));
+    // The other files that run on Windows PowerShell 5.1 are checked too: the 32-bit ExplorerOM helper and build.ps1.
+    await mkdir(path.join(root, 'src', 'adapters', 'explorerom'), { recursive: true });
+    await writeFile(path.join(root, 'src', 'adapters', 'explorerom', 'explorerom-x86.ps1'), "$a = $x ?? 'y'\r\n");
+    await writeFile(path.join(root, 'build.ps1'), "$s = 'S\u00fcd'\r\n");
+    const violations = await session.json<Violation[]>(rules(root));
+    t.deepEqual(
+      violations.filter((v) => !v.File.includes('Remove-Thing')).map((v) => `${v.Rule} ${v.File.replace(/\\/g, '/')}`).sort(),
+      ['AsciiOnly build.ps1', 'PS7OnlySyntax src/adapters/explorerom/explorerom-x86.ps1'],
+    );
+    const found = new Set(violations.map((v) => v.Rule));
     for (const rule of [
       'PS7OnlySyntax',
       'PS7OnlyParameter',
