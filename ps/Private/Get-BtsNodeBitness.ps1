@@ -3,8 +3,8 @@ function Get-BtsNodeBitness {
     .SYNOPSIS
     Which node bitness (x64 or x86) the back end of a core request needs, and why. Pure: facts in, decision out.
     .DESCRIPTION
-    The simulator, the store commands and BTSTask (its own process) run in any node: the operating system's own
-    bitness. ExplorerOM is loaded into node's process by edge-js: when the ExplorerOM assembly is 32-bit only (BizTalk
+    The simulator, the store commands (no server, database or catalog in the request) and BTSTask (its own process)
+    run in any node: the operating system's own bitness. ExplorerOM is loaded into node's process by edge-js: when the ExplorerOM assembly is 32-bit only (BizTalk
     up to 2016 ships it so), a 32-bit node loads it in process without the 32-bit helper process.
     #>
     [CmdletBinding()]
@@ -24,6 +24,11 @@ function Get-BtsNodeBitness {
     if ($Is64BitOperatingSystem) { $native = 'x64' }
     if ($Request.ContainsKey('simulator') -and $Request['simulator']) {
         return @{ Bitness = $native; Reason = 'the simulated group runs in any node' }
+    }
+    $group = $false
+    foreach ($key in 'server', 'database', 'btstask', 'catalog', 'explorerom') { if ($Request.ContainsKey($key)) { $group = $true } }
+    if (-not $group) {
+        return @{ Bitness = $native; Reason = 'the command does not reach a BizTalk group' }
     }
     if ($Request.ContainsKey('catalog') -and [string]$Request['catalog'] -eq 'btstask') {
         return @{ Bitness = $native; Reason = 'BTSTask runs as its own process' }

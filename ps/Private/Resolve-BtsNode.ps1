@@ -31,7 +31,7 @@ function Resolve-BtsNode {
     $need = @{ Bitness = 'x64'; Reason = '' }
     if (-not $env:BTSBACKUP_NODE -and $onWindows -and ($bundled['win-x64'] -or $bundled['win-x86'])) {
         $explorerOm = @{ Path = ''; Architecture = '' }
-        $real = -not ($Request.ContainsKey('simulator') -and $Request['simulator'])
+        $real = -not ($Request.ContainsKey('simulator') -and $Request['simulator']) -and ($Request.ContainsKey('server') -or $Request.ContainsKey('explorerom'))
         if ($real -and -not ($Request.ContainsKey('catalog') -and [string]$Request['catalog'] -eq 'btstask')) {
             $explorerOm = Get-BtsExplorerOmArchitecture -Request $Request
         }

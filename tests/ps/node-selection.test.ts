@@ -58,7 +58,7 @@ test('Select-BtsNode: node on PATH when the module has no bundled node, or off W
   t.deepEqual([none.Path, none.Source], ['', 'none']);
 });
 
-test('Get-BtsNodeBitness: simulator and BTSTask take the OS bitness; a 32-bit-only ExplorerOM takes x86', async (t) => {
+test('Get-BtsNodeBitness: simulator, store commands and BTSTask take the OS bitness; a 32-bit-only ExplorerOM takes x86', async (t) => {
   const bitness = async (args: string): Promise<string> => (await session.json<{ Bitness: string; Reason: string }[]>(inModule(`Get-BtsNodeBitness ${args}`)))[0]!.Bitness;
   t.is(await bitness("-Request @{ simulator = $true } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64');
   t.is(await bitness("-Request @{ server = 'S'; catalog = 'btstask' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64');
@@ -66,6 +66,7 @@ test('Get-BtsNodeBitness: simulator and BTSTask take the OS bitness; a 32-bit-on
   t.is(await bitness("-Request @{ server = 'S'; catalog = 'explorerom' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'MSIL'"), 'x64');
   t.is(await bitness("-Request @{ server = 'S' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture ''"), 'x64');
   t.is(await bitness('-Request @{ simulator = $true } -Is64BitOperatingSystem $false'), 'x86');
+  t.is(await bitness("-Request @{ store = 'D:\\b' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64', 'a store command never loads ExplorerOM');
 });
 
 test.serial('-Verbose says which node and why', async (t) => {
