@@ -3,6 +3,7 @@
 // (Select-BtsNode, Get-BtsNodeBitness), so every branch is tested here on Linux; a node that cannot start is
 // BizTalkBackup.E_NODE_START with a hint.
 import test from 'ava';
+import { existsSync } from 'node:fs';
 import { copyFile, chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,6 +68,19 @@ test('Get-BtsNodeBitness: simulator, store commands and BTSTask take the OS bitn
   t.is(await bitness("-Request @{ server = 'S' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture ''"), 'x64');
   t.is(await bitness('-Request @{ simulator = $true } -Is64BitOperatingSystem $false'), 'x86');
   t.is(await bitness("-Request @{ store = 'D:\\b' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64', 'a store command never loads ExplorerOM');
+});
+
+test('Get-BtsExplorerOmArchitecture reads the headers (PowerShell 7 reports ProcessorArchitecture None): the 32-bit-only stand-in is X86 and takes the x86 node, AnyCPU is MSIL, anything else nothing', async (t) => {
+  const standIns = path.join(repoRoot, '.cache', 'explorerom');
+  const x86 = path.join(standIns, 'standin-x86', 'Microsoft.BizTalk.ExplorerOM.dll');
+  const anyCpu = path.join(standIns, 'bridge', 'Microsoft.BizTalk.ExplorerOM.dll');
+  if (!existsSync(x86) || !existsSync(anyCpu)) throw new Error('the ExplorerOM stand-ins are not built: run tests/setup/50-explorerom.sh');
+  const read = async (file: string): Promise<string> =>
+    (await session.json<string[]>(inModule(`$a = Get-BtsExplorerOmArchitecture -Request @{ explorerom = ${psQuote(file)} }; $n = Get-BtsNodeBitness -Request @{ server = 'S'; explorerom = ${psQuote(file)} } -Is64BitOperatingSystem $true -ExplorerOmArchitecture $a.Architecture -ExplorerOmPath $a.Path; '{0}|{1}' -f $a.Architecture, $n.Bitness`)))[0]!;
+  t.is(await read(x86), 'X86|x86');
+  t.is(await read(anyCpu), 'MSIL|x64');
+  t.is(await read(path.join(repoRoot, 'node_modules', 'edge-js', 'lib', 'native', 'win32', 'x64', 'msvcp140.dll')), 'Amd64|x64');
+  t.is(await read(path.join(repoRoot, 'package.json')), '|x64');
 });
 
 test.serial('-Verbose says which node and why', async (t) => {
