@@ -2,6 +2,7 @@ import { BtsBackupError } from '../errors/index.js';
 import type { BindingsSummary } from './bindings-summary.js';
 import type { ApplicationStatus, GroupInfo, ResourceInfo } from './model.js';
 
+/** The flat manifest (one JSON file per set), written until sets became trees (manifest-tree.ts, schemaVersion 2); still read. */
 export const MANIFEST_SCHEMA_VERSION = 1;
 
 export type ArtifactKind = 'msi' | 'bindings' | 'dependency' | 'extra';
@@ -73,8 +74,9 @@ export interface ManifestRedaction {
   resource?: { type: string; luid: string };
 }
 
+/** A set as readers see it, whichever way it is stored: 1 = one flat file, 2 = a root and application records. */
 export interface Manifest {
-  schemaVersion: typeof MANIFEST_SCHEMA_VERSION;
+  schemaVersion: 1 | 2;
   setId: string;
   createdAt: string;
   createdBy: { user: string; host: string };
@@ -104,8 +106,11 @@ export function parseManifest(bytes: Uint8Array | string, source: string): Manif
   }
   if (!isRecord(value)) throw corrupt(source, 'it is not a JSON object');
   if (value['schemaVersion'] !== MANIFEST_SCHEMA_VERSION) {
+    if (value['schemaVersion'] === 2) {
+      throw new BtsBackupError('E_MANIFEST_UNSUPPORTED', `${source} is the root of a schemaVersion 2 set: it is read with its records (readManifest), not as a flat manifest.`, { target: source });
+    }
     if (typeof value['schemaVersion'] === 'number') {
-      throw new BtsBackupError('E_MANIFEST_UNSUPPORTED', `${source} has schemaVersion ${String(value['schemaVersion'])}; this BizTalkBackup reads ${MANIFEST_SCHEMA_VERSION}.`, {
+      throw new BtsBackupError('E_MANIFEST_UNSUPPORTED', `${source} has schemaVersion ${String(value['schemaVersion'])}; this BizTalkBackup reads 1 and 2.`, {
         target: source,
         hint: 'Use the BizTalkBackup version that wrote this set, or a newer one.',
       });
@@ -136,9 +141,12 @@ export function parseManifest(bytes: Uint8Array | string, source: string): Manif
   return value as unknown as Manifest;
 }
 
-/** Stable JSON for a manifest: what is committed to the store. Compact: at 500 applications it is megabytes. */
+/**
+ * A manifest as one flat schemaVersion 1 file (what the store held before sets became trees; export now writes a root
+ * and records, see manifest-tree.ts). Compact: at 500 applications it is megabytes.
+ */
 export function serializeManifest(manifest: Manifest): string {
-  return `${JSON.stringify(manifest)}\n`;
+  return `${JSON.stringify({ ...manifest, schemaVersion: MANIFEST_SCHEMA_VERSION })}\n`;
 }
 
 function requireString(record: Record<string, unknown>, key: string, source: string): void {

@@ -52,8 +52,9 @@ export function isReadDataSelected(sha256: string, selection: ReadDataSelection)
 }
 
 /** Objects in the store that no readable set references (left by an interrupted export or prune): info, not an error. */
-export function findOrphans<T extends { sha256: string }>(stored: readonly T[], manifests: readonly Manifest[]): T[] {
+export function findOrphans<T extends { sha256: string }>(stored: readonly T[], manifests: readonly Manifest[], alsoReferenced: Iterable<string> = []): T[] {
   const referenced = new Set(manifests.flatMap((m) => [...m.applications.flatMap((a) => a.artifacts), ...m.extras].map((a) => a.sha256)));
+  for (const sha256 of alsoReferenced) referenced.add(sha256);
   return stored.filter((object) => !referenced.has(object.sha256));
 }
 

@@ -64,6 +64,10 @@ export const errorCodes = {
   /** A temp folder could not be made private to this account (icacls failed on Windows). */
   E_TEMP_AREA_ACL: { category: 'PermissionDenied', exitCode: 1 },
 
+  // codes: store tree (application records, hash chain)
+  /** A set's root records its parent's hash, and the parent set's file no longer hashes to it (changed after the child was written). */
+  E_CHAIN_BROKEN: { category: 'InvalidData', exitCode: 12 },
+
   // codes: BTSTask runner and output
   /** A .cmd/.bat given as BTSTask: node cannot start it without a shell. */
   E_BTSTASK_SCRIPT: { category: 'InvalidArgument', exitCode: 2 },

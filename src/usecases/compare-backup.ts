@@ -1,5 +1,6 @@
 import { compareSets, compareWithBackup, type CompareResult } from '../core/compare-applications.js';
-import { parseManifest, type Manifest } from '../core/manifest.js';
+import type { Manifest } from '../core/manifest.js';
+import { readManifest as loadSet } from './set-manifests.js';
 import { BtsBackupError, hints } from '../errors/index.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { BackupStore } from '../ports/store.js';
@@ -36,7 +37,7 @@ export interface CompareOutcome {
 }
 
 async function readManifest(store: BackupStore, setId: string): Promise<Manifest> {
-  return parseManifest(await store.readSet(setId), `${store.location} set ${setId}`);
+  return loadSet(store, setId);
 }
 
 export async function compareBackup(group: BizTalkGroup | undefined, store: BackupStore, options: CompareOptions, reporter: Reporter): Promise<CompareOutcome> {

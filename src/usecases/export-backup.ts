@@ -2,7 +2,7 @@ import path from 'node:path';
 import { auditInstallActions } from '../core/audit-install-actions.js';
 import { formatAssemblyName, parseAssemblyName } from '../core/assembly-name.js';
 import { emptyBindingsSummary } from '../core/bindings-summary.js';
-import { MANIFEST_SCHEMA_VERSION, serializeManifest, type ArtifactRef, type Manifest, type ManifestApplication, type ManifestRedaction, type ManifestWarning } from '../core/manifest.js';
+import { type ArtifactRef, type Manifest, type ManifestApplication, type ManifestRedaction, type ManifestWarning } from '../core/manifest.js';
 import type { GroupInfo, ResourceInfo } from '../core/model.js';
 import { orderByReferences } from '../core/order-applications.js';
 import { planBackup, type BackupPlan, type BackupStep } from '../core/plan-backup.js';
@@ -31,6 +31,8 @@ import { inventoryGroup, readLatestManifest, recordFailure, type Inventoried } f
 import type { TempAreas } from '../ports/temp-area.js';
 import { recordRepairs } from './record-repairs.js';
 import { openStaging } from './staging.js';
+import { commitManifest } from './set-manifests.js';
+import { TREE_SCHEMA_VERSION } from '../core/manifest-tree.js';
 import type { Reporter } from './reporter.js';
 
 
@@ -171,7 +173,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     }
     const ordered = orderByReferences(manifestApps);
     const manifest: Manifest = {
-      schemaVersion: MANIFEST_SCHEMA_VERSION,
+      schemaVersion: TREE_SCHEMA_VERSION,
       setId,
       createdAt: options.clock.now().toISOString(),
       createdBy: { user: options.user, host: options.host },
@@ -188,8 +190,8 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     };
     // The last moment a stop can still mean "nothing committed", whatever phase it arrived in.
     reporter.checkpoint?.();
-    await store.commitSet(setId, new TextEncoder().encode(serializeManifest(manifest)), activeLock);
-    return { plan, manifest, committed: true, statuses, repairedObjects: repairs.length, exitCode: failures.length > 0 ? 3 : 0 };
+    const written = await commitManifest(store, manifest, last, activeLock);
+    return { plan, manifest: written.manifest, committed: true, statuses, repairedObjects: repairs.length, exitCode: failures.length > 0 ? 3 : 0 };
   } finally {
     if (lock !== undefined) await lock.release().catch(() => undefined);
     await stagingArea.remove();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AppSnapshot } from '../core/app-snapshot.js';
-import { parseManifest, type Manifest, type ManifestFailure } from '../core/manifest.js';
+import type { ManifestFailure } from '../core/manifest.js';
 import type { ApplicationInfo, ResourceInfo } from '../core/model.js';
 import { selectApplications, type SkippedApplication } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
@@ -8,7 +8,6 @@ import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { promises as fs } from 'node:fs';
 import { hasGroupInventory, isInventoryFailure, type BizTalkGroup } from '../ports/biztalk-group.js';
-import type { BackupStore } from '../ports/store.js';
 import { readExportedFile } from './export-artifacts.js';
 import type { Reporter } from './reporter.js';
 
@@ -128,13 +127,8 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
   return { applications, resourcesOf, skipped, failures, inventoried, onePass: pass !== undefined };
 }
 
-/** Reads the newest committed manifest. A corrupt one is an error, never "no previous backup". */
-export async function readLatestManifest(store: BackupStore): Promise<Manifest | null> {
-  const sets = await store.listSets();
-  const latest = sets[sets.length - 1];
-  if (latest === undefined) return null;
-  return parseManifest(await store.readSet(latest), `${store.location} set ${latest}`);
-}
+/** Reads the newest committed manifest (kept here for its importers; set-manifests.ts does the reading). */
+export { readLatestManifest } from './set-manifests.js';
 
 /**
  * Not an application's failure: a bug, the user stopping the run, or an ExplorerOM call given up (the catalog is stuck:

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fingerprintApplication } from '../core/app-snapshot.js';
 import { diffBindings, diffReferences, diffResources } from '../core/diff-inventory.js';
-import { parseManifest, type Manifest, type ManifestApplication } from '../core/manifest.js';
+import type { Manifest, ManifestApplication } from '../core/manifest.js';
+import { readManifest } from './set-manifests.js';
 import { SYSTEM_APPLICATION, type ResourceInfo } from '../core/model.js';
 import { planRestore, type ObjectCheck, type RestoreApplicationPlan, type RestoreMode, type RestorePlan, type RestoreProblem, type RestoreStep, type TargetApplication, type TargetInventory } from '../core/plan-restore.js';
 import { safeFileName } from '../core/safe-file-name.js';
@@ -82,7 +83,7 @@ export async function readBackupSet(store: BackupStore, set: string): Promise<Ma
   }
   const sets = await store.listSets();
   if (!sets.includes(set)) throw new BtsBackupError('E_SET_NOT_FOUND', `Backup set ${set} is not in ${store.location}.`, { target: set, hint: hints.listSets });
-  return parseManifest(await store.readSet(set), `${store.location} set ${set}`);
+  return readManifest(store, set);
 }
 
 /**

@@ -2,7 +2,8 @@ import { readApplicationPackage } from '../formats/msi/application-package.js';
 import { decodeText } from '../formats/bindings/parse-xml.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { filterNames } from '../core/filter-names.js';
-import { parseManifest, type ArtifactRef, type Manifest, type ManifestApplication } from '../core/manifest.js';
+import type { ArtifactRef, Manifest, ManifestApplication } from '../core/manifest.js';
+import { loadStoredSet, manifestObjects, readManifest, readStoredSet, storedInfo } from './set-manifests.js';
 import { applicationCaseCollisions, checkManifestNames, findOrphans, isReadDataSelected, type ReadDataSelection, type VerifyProblem, type VerifyResult } from '../core/verify-plan.js';
 import { BtsBackupError, hints, isBtsBackupError } from '../errors/index.js';
 import type { RetentionCandidate } from '../core/plan-retention.js';
@@ -96,6 +97,16 @@ export class ObjectChecker {
     } catch (error) {
       return { problem: problemFrom(error, artifact) };
     }
+  }
+
+  /**
+   * A record of a schemaVersion 2 set was read and hashed when its set was loaded (a damaged one stops the load): with
+   * --read-data it counts as read, once however many sets name it.
+   */
+  countRecord(sha256: string, readData: ReadDataSelection): void {
+    if (this.hashes.has(sha256) || !isReadDataSelected(sha256, readData)) return;
+    this.objectsRead += 1;
+    this.hashes.set(sha256, Promise.resolve(undefined));
   }
 
   /** --read-data: re-reads and re-hashes the object. */
@@ -203,13 +214,18 @@ export async function verifyBackup(store: BackupStore, options: VerifyOptions, r
   const results: VerifyResult[] = [];
   const manifests: Manifest[] = [];
   let unreadable = 0;
+  // The hash chain: each schemaVersion 2 root names its parent and the SHA-256 of the parent's file.
+  const fileHashes = new Map<string, string>();
+  const chainLinks: { setId: string; parent: string; parentRoot: string }[] = [];
   for (const [index, setId] of all.entries()) {
     const selected = sets.includes(setId);
     if (selected) reporter.progress('Verify', setId, index, all.length);
     let manifest: Manifest;
     try {
-      manifest = parseManifest(await store.readSet(setId), `${store.location} set ${setId}`);
-      if (manifest.setId !== setId) throw new BtsBackupError('E_MANIFEST_CORRUPT', `The manifest of set ${setId} names itself ${manifest.setId}.`, { target: setId });
+      const stored = await readStoredSet(store, setId);
+      fileHashes.set(setId, stored.sha256);
+      if (stored.schemaVersion === 2 && stored.root.parent !== null && stored.root.parentRoot !== null) chainLinks.push({ setId, parent: stored.root.parent, parentRoot: stored.root.parentRoot });
+      manifest = await loadStoredSet(store, setId, stored);
     } catch (error) {
       if (!isBtsBackupError(error)) throw error;
       unreadable += 1;
@@ -224,6 +240,7 @@ export async function verifyBackup(store: BackupStore, options: VerifyOptions, r
     }
     manifests.push(manifest);
     if (!selected) continue;
+    for (const record of storedInfo(manifest)?.records ?? []) checker.countRecord(record, options.readData);
     for (const group of applicationCaseCollisions(manifest)) {
       reporter.log('warning', `Set ${setId}: the applications ${group.map((n) => `"${n}"`).join(' and ')} differ only by case; restore them one at a time.`, undefined, 'CaseCollision');
     }
@@ -235,10 +252,22 @@ export async function verifyBackup(store: BackupStore, options: VerifyOptions, r
       }
     }
   }
+  for (const link of chainLinks.filter((l) => sets.includes(l.setId))) {
+    const problem = chainProblem(link, all, fileHashes);
+    if (problem === 'gap') {
+      reporter.log('info', `Set ${link.setId}: its parent set ${link.parent} is no longer in the store (pruned); the hash chain is checked from ${link.setId} on.`);
+      continue;
+    }
+    if (problem === undefined) continue;
+    const result: VerifyResult = { setId: link.setId, application: null, status: 'Failed', level: 'structure', objects: 0, objectsRead: 0, problems: [problem] };
+    results.push(result);
+    reporter.result('VerifyResult', { ...result });
+    reporter.log('warning', `${link.setId} (set): ${problem.code} ${problem.message}`);
+  }
   reporter.completed('Verify');
   let orphans: ObjectInfo[] | undefined;
   if (unreadable === 0) {
-    orphans = findOrphans(await store.listObjects(), manifests);
+    orphans = findOrphans(await store.listObjects(), manifests, manifests.flatMap((m) => manifestObjects(m)));
     for (const orphan of orphans) reporter.result('OrphanObject', { sha256: orphan.sha256, size: orphan.size });
     if (orphans.length > 0) reporter.log('info', `${orphans.length} object(s) are referenced by no set (left by an interrupted run); prune removes them.`);
   } else {
@@ -256,16 +285,42 @@ export async function retentionCandidates(store: BackupStore): Promise<Retention
   const checker = new ObjectChecker(store);
   const candidates: RetentionCandidate[] = [];
   for (const setId of await store.listSets()) {
-    const manifest = parseManifest(await store.readSet(setId), `${store.location} set ${setId}`);
-    if (manifest.setId !== setId) throw new BtsBackupError('E_MANIFEST_CORRUPT', `The manifest of set ${setId} names itself ${manifest.setId}.`, { target: setId, hint: hints.manifestNamesItself });
+    let manifest: Manifest;
+    try {
+      manifest = await readManifest(store, setId);
+    } catch (error) {
+      // A set that cannot be read (its file or a record) would make its objects look unused: the prune stops.
+      if (isBtsBackupError(error)) throw new BtsBackupError(error.code, error.message, { target: error.target ?? setId, hint: hints.manifestNamesItself, cause: error, ...(error.details === undefined ? {} : { details: error.details }) });
+      throw error;
+    }
     const results = await verifyManifest(manifest, checker, { mode: 'none' });
     candidates.push({
       setId,
       createdAt: manifest.createdAt,
       verified: results.every((r) => r.status === 'Verified'),
       applications: manifest.applications.filter((a) => a.artifacts.length > 0).map((a) => a.name),
-      objects: [...new Set([...manifest.applications.flatMap((a) => a.artifacts), ...manifest.extras].map((a) => a.sha256))],
+      // Records included: a kept set's root keeps its records alive, and they keep the artifacts.
+      objects: manifestObjects(manifest),
     });
   }
   return candidates;
+}
+
+/**
+ * One link of the hash chain: the parent named must be older, and when it is still in the store its file must hash to
+ * what the child recorded. A parent no longer in the store (pruned) is a gap, not a fault: the chain starts again there.
+ */
+export function chainProblem(link: { setId: string; parent: string; parentRoot: string }, all: readonly string[], fileHashes: ReadonlyMap<string, string>): VerifyProblem | 'gap' | undefined {
+  if (link.parent >= link.setId) {
+    return { code: 'E_MANIFEST_CORRUPT', message: `The root of set ${link.setId} names ${link.parent} as its parent, which is not older.`, details: { check: 'chain', parent: link.parent } };
+  }
+  if (!all.includes(link.parent)) return 'gap';
+  const actual = fileHashes.get(link.parent);
+  // A parent that cannot be read is reported as its own set's problem.
+  if (actual === undefined || actual === link.parentRoot) return undefined;
+  return {
+    code: 'E_CHAIN_BROKEN',
+    message: `The root of set ${link.setId} records its parent ${link.parent} as ${link.parentRoot}, but that set's file now hashes to ${actual}: it was changed after ${link.setId} was written.`,
+    details: { check: 'chain', parent: link.parent, expected: link.parentRoot, actual },
+  };
 }

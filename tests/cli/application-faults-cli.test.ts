@@ -2,9 +2,11 @@
 // the real BTSTask adapter (--catalog btstask: ListApps, ListApp, ExportBindings, ExportApp as child processes) driving a
 // fake BTSTask that misbehaves for one application. The others are backed up and a set is committed.
 import test from 'ava';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseManifest, type Manifest } from '../../src/core/manifest.js';
+import type { Manifest } from '../../src/core/manifest.js';
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import { makeTempDir, runCli } from '../support/cli.js';
 import { fakeFaultsEnv, writeFakeBtsTask, type FakeFault } from '../support/fake-btstask.js';
 
@@ -21,7 +23,7 @@ async function exportWithFaults(faults: FakeFault[]) {
   const run = await runCli(['export', '--btstask', fake, '--catalog', 'btstask', '--store', store, '--json'], { env, timeoutMs: 180_000 });
   const sets = await readdir(path.join(store, 'sets')).catch(() => [] as string[]);
   const setFiles = sets.filter((f) => f.endsWith('.json'));
-  const manifest: Manifest | undefined = setFiles.length === 1 ? parseManifest(await readFile(path.join(store, 'sets', setFiles[0]!)), 'set') : undefined;
+  const manifest: Manifest | undefined = setFiles.length === 1 ? await readManifest(createFsStore(store), setFiles[0]!.slice(0, -'.json'.length)) : undefined;
   const status = (name: string): unknown => run.out.find((l) => l['kind'] === 'BackupApplication' && l['name'] === name)?.['backupStatus'];
   return { run, manifest, status };
 }

@@ -1,8 +1,12 @@
 // RELIABILITY case 26 through the built CLI, in a child whose heap is capped and whose resident memory is watched:
 // `inspect` of a bomb and `verify` of a store holding one as an object stay under a fixed ceiling.
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
+import type { Manifest } from '../../src/core/manifest.js';
+import { serializeManifest } from '../../src/core/manifest.js';
 import test from 'ava';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeTempDir, runCli } from '../support/cli.js';
 import { rawPackage, sharedCabinetBomb, zeroCabinet } from '../support/hostile-packages.js';
@@ -46,7 +50,7 @@ test('verify of a store whose MSI object is the bomb stays under the ceiling and
   t.is(exported.exitCode, 0, exported.stderr);
   const setId = String(exported.out[exported.out.length - 1]!['setId']);
   const manifestFile = path.join(store, 'sets', `${setId}.json`);
-  const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { applications: { name: string; artifacts: { kind: string; sha256: string; size: number }[] }[] };
+  const manifest = (await readManifest(createFsStore(store), setId)) as { applications: { name: string; artifacts: { kind: string; sha256: string; size: number }[] }[] };
   // Two applications' MSIs become bombs: one that fits its budget (decoded once), one that asks for too much.
   const bombs = [sharedCabinetBomb(256, 32 * MiB), rawPackage({ resources: [{ luid: 'Bomb', cabinet: 'ITEM~0.CAB' }], innerCabinets: [{ name: 'ITEM~0.CAB', bytes: zeroCabinet(256 * MiB, 7) }] })];
   const victims = manifest.applications.slice(0, 2);
@@ -60,7 +64,7 @@ test('verify of a store whose MSI object is the bomb stays under the ceiling and
     msi.size = bytes.length;
   }
   await chmod(manifestFile, 0o644);
-  await writeFile(manifestFile, JSON.stringify(manifest));
+  await writeFile(manifestFile, serializeManifest(manifest as Manifest)); // a flat schemaVersion 1 set, still read
   const run = await runCliCapped(['verify', '--store', store, '--json'], { ceilingBytes: CEILING });
   t.false(run.overCeiling, `grew past the ceiling: ${run.peakRssBytes} bytes`);
   t.is(run.exitCode, 12, run.stderr);

@@ -1,3 +1,5 @@
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -33,7 +35,7 @@ test('export --simulator --json: one MSI per application that msitools accept, b
   t.true(run.err.some((l) => l['type'] === 'progress' && l['completed'] === true));
 
   const setId = String(summary['setId']);
-  const manifest = JSON.parse(await readFile(path.join(store, 'sets', `${setId}.json`), 'utf8')) as {
+  const manifest = (await readManifest(createFsStore(store), setId)) as {
     applications: { name: string; resources: { type: string; luid: string }[]; artifacts: { kind: string; name: string; sha256: string; size: number; assembly?: string }[] }[];
   };
   for (const app of manifest.applications) {
@@ -178,7 +180,7 @@ test('the real BTSTask adapter, driven against the BTSTask emulator, backs up th
   t.is(viaBtsTask.exitCode, 0, viaBtsTask.stderr);
   const viaSimulator = await runCli(['export', '--simulator-state', state, '--store', path.join(dir, 'b'), '--json']);
   t.is(viaSimulator.exitCode, 0, viaSimulator.stderr);
-  const manifestOf = async (run: typeof viaBtsTask, store: string) => JSON.parse(await readFile(path.join(dir, store, 'sets', `${String(run.out[run.out.length - 1]!['setId'])}.json`), 'utf8')) as { importOrder: string[]; applications: { name: string; references: string[]; artifacts: { kind: string; name: string }[] }[] };
+  const manifestOf = async (run: typeof viaBtsTask, store: string) => (await readManifest(createFsStore(path.join(dir, store)), String(run.out[run.out.length - 1]!['setId']))) as { importOrder: string[]; applications: { name: string; references: string[]; artifacts: { kind: string; name: string }[] }[] };
   const a = await manifestOf(viaBtsTask, 'a');
   const b = await manifestOf(viaSimulator, 'b');
   t.deepEqual(a.importOrder, b.importOrder);

@@ -1,5 +1,7 @@
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeTempDir, runCli } from '../support/cli.js';
 
@@ -9,7 +11,7 @@ test('inspect shows an exported MSI and a harvested DLL, offline', async (t) => 
   const exported = await runCli(['export', '--simulator', '--store', store, '--json']);
   t.is(exported.exitCode, 0, exported.stderr);
   const setId = String(exported.out[exported.out.length - 1]!['setId']);
-  const manifest = JSON.parse(await readFile(path.join(store, 'sets', `${setId}.json`), 'utf8')) as { applications: { name: string; artifacts: { kind: string; sha256: string }[] }[] };
+  const manifest = (await readManifest(createFsStore(store), setId)) as { applications: { name: string; artifacts: { kind: string; sha256: string }[] }[] };
   const objectOf = (app: string, kind: string): string => {
     const sha = manifest.applications.find((a) => a.name === app)!.artifacts.find((a) => a.kind === kind)!.sha256;
     return path.join(store, 'objects', sha.slice(0, 2), sha);

@@ -1,5 +1,7 @@
 // Issue 13, "A log an operator can watch": every export, verify, prune and restore leaves one record in the store's
 // run log; `btsbackup log` reads it back.
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,7 +23,7 @@ test('export twice, a failing verify, a dry run and a prune: log --json shows on
   t.is(first.exitCode, 0, first.stderr);
   const setId = String(first.out[first.out.length - 1]!['setId']);
   t.is((await runCli(['export', '--simulator', '--store', store, '--full', '--json'])).exitCode, 0);
-  const manifest = JSON.parse(await readFile(path.join(store, 'sets', `${setId}.json`), 'utf8')) as ManifestLike;
+  const manifest = (await readManifest(createFsStore(store), setId)) as ManifestLike;
   const sha = manifest.applications[0]!.artifacts[0]!.sha256;
   const object = path.join(store, 'objects', sha.slice(0, 2), sha);
   const bytes = await readFile(object);

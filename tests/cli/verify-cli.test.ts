@@ -1,3 +1,5 @@
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +17,7 @@ async function exportedStore(prefix: string): Promise<{ dir: string; store: stri
   const run = await runCli(['export', '--simulator', '--store', store, '--json']);
   if (run.exitCode !== 0) throw new Error(run.stderr);
   const setId = String(run.out[run.out.length - 1]!['setId']);
-  const manifest = JSON.parse(await readFile(path.join(store, 'sets', `${setId}.json`), 'utf8')) as ManifestLike;
+  const manifest = (await readManifest(createFsStore(store), setId)) as ManifestLike;
   return { dir, store, manifest };
 }
 

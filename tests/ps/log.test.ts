@@ -1,5 +1,7 @@
 // Issue 13: Get-BtsAppBackupLog reads the store's run log in real pwsh: typed BizTalkBackup.RunRecord objects,
 // -Last, -Result, -Since, the short default table.
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,7 +25,7 @@ test('Get-BtsAppBackupLog -Last 1 -Result Failed: the failed verification as a t
   t.is(first.exitCode, 0, first.stderr);
   const setId = String(first.out[first.out.length - 1]!['setId']);
   t.is((await runCli(['export', '--simulator', '--store', store, '--full', '--json'])).exitCode, 0);
-  const manifest = JSON.parse(await readFile(path.join(store, 'sets', `${setId}.json`), 'utf8')) as { applications: { artifacts: { sha256: string }[] }[] };
+  const manifest = (await readManifest(createFsStore(store), setId)) as { applications: { artifacts: { sha256: string }[] }[] };
   const sha = manifest.applications[0]!.artifacts[0]!.sha256;
   const object = path.join(store, 'objects', sha.slice(0, 2), sha);
   const bytes = await readFile(object);

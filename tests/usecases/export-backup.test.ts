@@ -5,7 +5,7 @@ import { SAMPLE_ASSEMBLIES } from '../../src/adapters/simulator/sample-group.js'
 import { gacPath } from '../../src/adapters/dotnet/gac-path.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import { readApplicationPackage } from '../../src/formats/msi/application-package.js';
-import { parseManifest } from '../../src/core/manifest.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
 import { newSetId } from '../../src/core/set-id.js';
 import { countingStore, exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
@@ -29,7 +29,7 @@ test('a first export backs up every application but BizTalk.System and the empty
     t.is(bytes.length, artifact.size);
   }
   // the committed manifest is the one returned
-  t.deepEqual(parseManifest(await store.readSet(manifest.setId), 'm'), manifest);
+  t.deepEqual(await readManifest(store, manifest.setId), manifest);
 });
 
 test('the MSI of each application lists every resource in its ADF', async (t) => {

@@ -1,7 +1,9 @@
 import test from 'ava';
 import { createHash } from 'node:crypto';
 import { createMemoryStore, type MemoryStore } from '../../src/adapters/store/memory-store.js';
-import { parseManifest, serializeManifest, type Manifest } from '../../src/core/manifest.js';
+import type { Manifest } from '../../src/core/manifest.js';
+import { parseStoredSet, rootRecords, serializeRoot, splitManifest } from '../../src/core/manifest-tree.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import { isReadDataSelected, parseReadDataSubset } from '../../src/core/verify-plan.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
 import { retentionCandidates, verifyBackup } from '../../src/usecases/verify-backup.js';
@@ -16,11 +18,15 @@ async function exported(): Promise<{ store: MemoryStore; manifest: Manifest }> {
   return { store, manifest: outcome.manifest! };
 }
 
-/** Rewrites the committed manifest in place (a tampered or buggy store). */
+/** Rewrites the committed set in place (a tampered or buggy store): a new root, and new records for what changed. */
 function rewrite(store: MemoryStore, manifest: Manifest, change: (m: Manifest) => void): Manifest {
   const copy = structuredClone(manifest);
   change(copy);
-  store.state.sets.set(manifest.setId, enc(serializeManifest(copy)));
+  const before = parseStoredSet(store.state.sets.get(manifest.setId)!, 'm');
+  const parent = before.schemaVersion === 2 && before.root.parent !== null ? { setId: before.root.parent, sha256: before.root.parentRoot! } : null;
+  const { root, records } = splitManifest(copy, parent, () => undefined);
+  for (const record of records) store.state.objects.set(record.sha256, record.bytes);
+  store.state.sets.set(manifest.setId, serializeRoot(root));
   return copy;
 }
 
@@ -131,8 +137,9 @@ for (const [title, kind, bytes, code] of [
     t.is(shared.status, 'Failed');
     t.is(shared.problems[0]!.code, code);
     t.true(outcome.results.filter((r) => r.application !== 'Contoso.Shared').every((r) => r.status === 'Verified'));
-    // the object the manifest used to point at is now an orphan, reported but not an error
-    t.is(outcome.orphans?.length, 1);
+    // the object the manifest used to point at is now an orphan, reported but not an error, and so is the record that
+    // named it (the rewritten set has a new record for Contoso.Shared)
+    t.is(outcome.orphans?.length, 2);
   });
 }
 
@@ -184,8 +191,11 @@ test('retention candidates: a set is verified when its structure verifies', asyn
   const candidates = await retentionCandidates(store);
   t.deepEqual(candidates.map((c) => [c.setId, c.verified]), [[manifest.setId, !manifest.applications.some((a) => a.artifacts.some((x) => x.sha256 === portalMsi.sha256))], [second.setId, false]]);
   t.deepEqual(candidates[0]!.applications, manifest.applications.map((a) => a.name));
-  t.deepEqual(new Set(candidates[0]!.objects), new Set(manifest.applications.flatMap((a) => a.artifacts.map((x) => x.sha256))));
-  t.deepEqual(parseManifest(store.state.sets.get(manifest.setId)!, 'm').setId, manifest.setId);
+  // a set keeps alive its artifacts and the records its root names
+  const records = rootRecords(parseStoredSet(store.state.sets.get(manifest.setId)!, 'm'));
+  t.is(records.length, manifest.applications.length);
+  t.deepEqual([...new Set(candidates[0]!.objects)].sort(), [...new Set([...manifest.applications.flatMap((a) => a.artifacts.map((x) => x.sha256)), ...records])].sort());
+  t.deepEqual((await readManifest(store, manifest.setId)).setId, manifest.setId);
 });
 
 test('--set latest and --name narrow what is verified; an unknown set is E_SET_NOT_FOUND', async (t) => {

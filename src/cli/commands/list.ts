@@ -1,5 +1,7 @@
 import { filterNames } from '../../core/filter-names.js';
-import { parseManifest, type Manifest } from '../../core/manifest.js';
+import type { Manifest } from '../../core/manifest.js';
+import { setHeader, type SetHeader, type StoredSet } from '../../core/manifest-tree.js';
+import { readStoredSet } from '../../usecases/set-manifests.js';
 import { openStore } from '../context.js';
 import { formatTable, type Output } from '../output.js';
 
@@ -8,22 +10,28 @@ export interface ListArgs {
   name: string[];
 }
 
+/** A loaded set's summary line (show): the same fields `list` prints. */
 export function setSummary(manifest: Manifest, store: string): Record<string, unknown> {
+  return headerSummary(setHeader({ schemaVersion: 1, manifest, sha256: '' } satisfies StoredSet), store);
+}
+
+/** A set's line in `list`: from its file alone (a schemaVersion 2 root carries the counts), so no record is read. */
+export function headerSummary(header: SetHeader, store: string): Record<string, unknown> {
   return {
-    setId: manifest.setId,
+    setId: header.setId,
     store,
-    createdAt: manifest.createdAt,
-    createdBy: manifest.createdBy.user,
-    server: manifest.group.server,
-    database: manifest.group.database,
-    parent: manifest.parent,
-    full: manifest.full,
-    applications: manifest.applications.length,
-    exported: manifest.applications.filter((a) => a.backupStatus === 'Exported').length,
-    unchanged: manifest.applications.filter((a) => a.backupStatus === 'Unchanged').length,
-    failed: manifest.failures.length,
-    warnings: manifest.warnings.length,
-    applicationNames: manifest.importOrder,
+    createdAt: header.createdAt,
+    createdBy: header.createdBy.user,
+    server: header.group.server,
+    database: header.group.database,
+    parent: header.parent,
+    full: header.full,
+    applications: header.summary.applications,
+    exported: header.summary.exported,
+    unchanged: header.summary.unchanged,
+    failed: header.summary.failed,
+    warnings: header.summary.warnings,
+    applicationNames: header.importOrder,
   };
 }
 
@@ -33,16 +41,16 @@ export async function runList(args: ListArgs, out: Output): Promise<number> {
   let exitCode = 0;
   let listed = 0;
   for (const setId of await store.listSets()) {
-    let manifest: Manifest;
+    let header: SetHeader;
     try {
-      manifest = parseManifest(await store.readSet(setId), `${store.location} set ${setId}`);
+      header = setHeader(await readStoredSet(store, setId));
     } catch (error) {
       out.error(error);
       exitCode = 12;
       continue;
     }
-    if (args.name.length > 0 && filterNames(manifest.applications, (a) => a.name, args.name).length === 0) continue;
-    out.result('BackupSet', setSummary(manifest, store.location));
+    if (args.name.length > 0 && filterNames(header.importOrder, (name) => name, args.name).length === 0) continue;
+    out.result('BackupSet', headerSummary(header, store.location));
     listed++;
   }
   out.text(

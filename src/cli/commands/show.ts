@@ -1,4 +1,4 @@
-import { parseManifest } from '../../core/manifest.js';
+import { readManifest } from '../../usecases/set-manifests.js';
 import { BtsBackupError, hints } from '../../errors/index.js';
 import type { BackupStore } from '../../ports/store.js';
 import { openStore } from '../context.js';
@@ -26,7 +26,7 @@ export async function resolveSetId(store: BackupStore, set: string | undefined):
 export async function runShow(args: ShowArgs, out: Output): Promise<number> {
   const store = await openStore(args.store, true);
   const setId = await resolveSetId(store, args.set);
-  const manifest = parseManifest(await store.readSet(setId), `${store.location} set ${setId}`);
+  const manifest = await readManifest(store, setId);
   out.result('BackupSet', { ...setSummary(manifest, store.location), group: manifest.group, tool: manifest.tool, warningsDetail: manifest.warnings, failures: manifest.failures });
   for (const [order, app] of manifest.applications.entries()) {
     out.result('BackupSetApplication', {
