@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark in one run, one table on stdout, and bench/results.json.
-// Sizes shrink with BENCH_APPS / BENCH_NIGHTS / BENCH_LATENCY_MS (nightly), BENCH_CORE_APPS (core), BENCH_STORE_MB (store),
-// and BENCH_ONLY=nightly,core,cab,lzx,store,coldstart picks some (BENCH_LZX_MB sizes lzx).
+// Sizes shrink with BENCH_APPS / BENCH_NIGHTS / BENCH_CHANGE_PERCENT (nightly), BENCH_CORE_APPS (core), BENCH_STORE_MB (store),
+// BENCH_LIST_SETS / BENCH_LIST_APPS (listshow), and BENCH_ONLY=nightly,core,cab,lzx,store,coldstart,listshow picks some (BENCH_LZX_MB sizes lzx).
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { benchCabDecode } from './cab-decode.js';
 import { benchColdStart } from './cold-start.js';
 import { benchCoreCost } from './core-cost.js';
 import { benchLzxEncode } from './lzx-encode.js';
+import { benchListShow } from './list-show.js';
 import { benchNightly } from './nightly.js';
 import { benchStorePut } from './store-put.js';
 
@@ -26,6 +27,7 @@ const benches: [string, () => Promise<BenchResult[]>][] = [
   ['lzx', benchLzxEncode],
   ['store', benchStorePut],
   ['coldstart', benchColdStart],
+  ['listshow', benchListShow],
 ];
 
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -3,6 +3,8 @@
 // System.Diagnostics.EventLog ($script:EventLogApi): the record written once with its event id and entry type, the
 // source created when missing, a typed warning when it cannot be, $PSDefaultParameterValues turning it on, and the
 // record of a run stopped by an error under -ErrorAction Stop still written.
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -106,7 +108,7 @@ test('-EventLog: off Windows a typed warning and the run goes on; on Windows (st
   // A damaged object, verified under -ErrorAction Stop: the first error ends the cmdlet, and the run's record (read
   // after that error) still reaches the event log as an Error entry.
   const sets = await readdir(path.join(store, 'sets'));
-  const manifest = JSON.parse(await readFile(path.join(store, 'sets', sets.sort().at(-1)!), 'utf8')) as { applications: { artifacts: { sha256: string }[] }[] };
+  const manifest = await readManifest(createFsStore(store), sets.sort().at(-1)!.replace(/\.json$/, ''));
   const sha = manifest.applications[0]!.artifacts[0]!.sha256;
   const object = path.join(store, 'objects', sha.slice(0, 2), sha);
   const bytes = await readFile(object);
