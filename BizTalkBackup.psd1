@@ -21,9 +21,11 @@
         'Get-BtsAppInventory'
         'Get-BtsAppSecret'
         'Import-BtsAppBackup'
+        'Register-BtsAppBackupTask'
         'Remove-BtsAppBackup'
         'Set-BtsAppSecret'
         'Test-BtsAppBackup'
+        'Unregister-BtsAppBackupTask'
     )
     CmdletsToExport      = @()
     DscResourcesToExport = @('BtsAppBackup')

@@ -94,6 +94,12 @@ export const errorCodes = {
   /** The secrets file given to the report (--secrets-file / -SecretsFile) does not exist. */
   E_SECRETS_FILE_MISSING: { category: 'ObjectNotFound', exitCode: 1 },
 
+  // codes: keeping backups current (event log, DSC, scheduled task)
+  /** Register-/Unregister-BtsAppBackupTask where there is no Windows Task Scheduler (off Windows). */
+  E_SCHEDULED_TASK_UNAVAILABLE: { category: 'NotImplemented', exitCode: 2 },
+  /** Unregister-BtsAppBackupTask names a task that does not exist. */
+  E_TASK_NOT_FOUND: { category: 'ObjectNotFound', exitCode: 1 },
+
   // codes: PowerShell bridge and module
   /** A changing cmdlet needs confirming and the session cannot ask (-NonInteractive): -Force or -Confirm:$false. */
   E_CONFIRMATION_REQUIRED: { category: 'InvalidOperation', exitCode: 2 },
