@@ -59,11 +59,15 @@ test('prune --dry-run prints the plan and changes nothing; the real prune execut
 test('prune refuses unsafe policies (exit 2, E_POLICY_UNSAFE) and a corrupt manifest (exit 12, E_MANIFEST_CORRUPT), deleting nothing', async (t) => {
   const { store, sets } = await threeSets(t);
   const before = await listing(store);
-  for (const args of [[], ['--keep-last', '0'], ['--keep-within', '0d'], ['--keep-last', 'x']]) {
+  for (const args of [[], ['--keep-last', '0'], ['--keep-within', '0d']]) {
     const run = await runCli(['prune', '--store', store, ...args, '--json']);
     t.is(run.exitCode, 2, args.join(' '));
     t.like(run.err.find((l) => l['type'] === 'error'), { code: 'E_POLICY_UNSAFE' }, args.join(' '));
   }
+  // A count that is not a number is refused before the command runs (option types are checked first): E_USAGE.
+  const notANumber = await runCli(['prune', '--store', store, '--keep-last', 'x', '--json']);
+  t.is(notANumber.exitCode, 2);
+  t.like(notANumber.err.find((l) => l['type'] === 'error'), { code: 'E_USAGE', target: '--keep-last' });
   const manifest = path.join(store, 'sets', `${sets[0]!}.json`);
   await chmod(manifest, 0o644);
   await writeFile(manifest, '');
