@@ -106,7 +106,7 @@ test('dot: every application a node with its import order, references drawn, hos
   const model = evilModel();
   const dot = buildReportDot(model);
   t.regex(dot, /app1 \[label="1\. Base"/);
-  t.regex(dot, /app2 -> app3 \[style=invis/);
+  t.notRegex(dot, /style=invis/);
   t.regex(dot, /app1 -> app2 \[dir=back/);
   t.regex(dot, /cluster_hosts/);
   const svg = await renderDotToSvg(dot);
@@ -139,4 +139,22 @@ test('binding externals: SSO affiliate applications and certificate thumbprints 
   ]);
   const error = t.throws(() => readBindingExternals('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', 'dtd'));
   t.is((error as { code?: string }).code, 'E_INVALID_DATA');
+});
+
+test('dot: a large group (150 applications) keeps its hosts but not the lines to them, bounds the layout effort, and renders', async (t) => {
+  const count = 150;
+  const nodes = Array.from({ length: count }, (_, i) => ({ name: `App${i}`, state: 'exported' as const, importOrder: i + 1 }));
+  const edges = nodes.slice(1).map((n, i) => ({ from: n.name, to: `App${Math.floor(i / 3)}` }));
+  const hosts = [{ name: 'SendHost', trusted: false, type: 'InProcess' as const, usedBy: ['App0'] }];
+  const model = { ...evilModel(), graph: { nodes, edges, hosts, handlers: [] } };
+  model.applications = nodes.map((n) => ({ ...model.applications[0]!, name: n.name, importOrder: n.importOrder, hosts: ['SendHost'] }));
+  const dot = buildReportDot(model);
+  t.notRegex(dot, /uses-host/);
+  t.regex(dot, /host0 \[/);
+  t.regex(dot, /mclimit=0\.1/);
+  const small = buildReportDot(evilModel());
+  t.notRegex(small, /mclimit/);
+  t.regex(small, /uses-host/);
+  const svg = await renderDotToSvg(dot);
+  t.is((svg.match(/class="node app /g) ?? []).length, count);
 });
