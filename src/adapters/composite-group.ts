@@ -1,4 +1,4 @@
-import type { BizTalkCatalog, BizTalkDeployment, BizTalkGroup, OperationOutcome, ResourceRef } from '../ports/biztalk-group.js';
+import { hasGroupInventory, type BizTalkCatalog, type BizTalkDeployment, type BizTalkGroup, type OperationOutcome, type ResourceRef, type WholeGroupInventory } from '../ports/biztalk-group.js';
 import type { AdapterHandlerInfo, ApplicationInfo, GroupInfo, HostInfo, ResourceInfo } from '../core/model.js';
 
 /**
@@ -10,11 +10,15 @@ export class CompositeGroup implements BizTalkGroup {
   /** The catalog back end, for what only it can do (ExplorerOM's AddReference). */
   readonly catalog: BizTalkCatalog;
   private readonly deployment: BizTalkDeployment;
+  /** Present when the deployment back end reads the whole group in one call (the deployment API): passed through. */
+  readonly readGroupInventory?: () => Promise<WholeGroupInventory>;
 
   constructor(catalog: BizTalkCatalog, deployment: BizTalkDeployment & { source: string }) {
     this.catalog = catalog;
     this.deployment = deployment;
     this.source = catalog.source === deployment.source ? catalog.source : `${catalog.source}+${deployment.source}`;
+    const whole = deployment as BizTalkDeployment & BizTalkCatalog;
+    if (hasGroupInventory(whole)) this.readGroupInventory = () => whole.readGroupInventory();
   }
 
   async describeGroup(): Promise<GroupInfo> {

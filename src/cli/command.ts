@@ -19,6 +19,11 @@ export const arrayOf = (value: unknown): string[] => (value === undefined ? [] :
 
 export function groupOptions<T>(y: Argv<T>): Argv<T> {
   return y
+    .option('backend', {
+      choices: ['auto', 'deployment-api', 'btstask', 'simulator'] as const,
+      default: 'auto',
+      describe: 'BizTalk back end: auto = deployment API in process > deployment API in the 32-bit helper > BTSTask per call (simulator off a BizTalk server)',
+    })
     .option('simulator', { type: 'boolean', describe: 'Use the embedded simulated sample group (no BizTalk needed)' })
     .option('simulator-state', { type: 'string', describe: 'Use a simulated group kept in this state file' })
     .option('server', { type: 'string', describe: 'SQL Server instance of BizTalkMgmtDb' })
@@ -40,6 +45,7 @@ export function groupArgs(a: Record<string, unknown>): GroupOptions {
   return {
     ...(a['catalog'] === 'explorerom' || a['catalog'] === 'btstask' || a['catalog'] === 'auto' ? { catalog: a['catalog'] } : {}),
     ...(typeof a['explorerom'] === 'string' ? { explorerom: a['explorerom'] } : {}),
+    ...(a['backend'] === 'auto' || a['backend'] === 'deployment-api' || a['backend'] === 'btstask' || a['backend'] === 'simulator' ? { backend: a['backend'] } : {}),
     ...(a['simulator'] === true ? { simulator: true } : {}),
     ...(typeof a['simulatorState'] === 'string' ? { simulatorState: a['simulatorState'] } : {}),
     ...(typeof a['server'] === 'string' ? { server: a['server'] } : {}),

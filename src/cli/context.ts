@@ -23,6 +23,11 @@ export interface GroupOptions {
   explorerom?: string;
   /** Seconds one ExplorerOM call may take (default 300). */
   exploreromTimeout?: number;
+  /**
+   * The BizTalk back end: auto (on a real server the deployment API in process, then in the 32-bit helper, then
+   * BTSTask per call; elsewhere the simulator), or one pinned.
+   */
+  backend?: 'auto' | 'deployment-api' | 'btstask' | 'simulator';
 }
 
 
@@ -52,17 +57,19 @@ export function currentUser(): string {
 export const randomHex = (): string => randomBytes(3).toString('hex');
 
 /**
- * Chooses the BizTalk back end: the simulated sample group (--simulator), a simulated group kept in a state file
- * (--simulator-state), or the real group through BTSTask (--btstask / --server, on a BizTalk server).
+ * Chooses the BizTalk back end: the simulated sample group (--simulator, --backend simulator), a simulated group kept in
+ * a state file (--simulator-state), or the real group (on a BizTalk server, or --btstask / --server / --backend
+ * deployment-api|btstask): the deployment API in process, in the 32-bit helper, or BTSTask per call.
  */
 export async function openGroup(options: GroupOptions, log: (message: string) => void, verbose: (message: string) => void = () => undefined): Promise<BizTalkGroup> {
   if (options.simulatorState !== undefined) {
     const state = path.resolve(options.simulatorState);
     return SimulatedGroup.fromFile(state, { gacRoot: `${state}.gac` });
   }
-  const wantsReal = options.btstask !== undefined || options.server !== undefined || options.database !== undefined || options.explorerom !== undefined;
-  if (options.simulator === true || (!wantsReal && process.platform !== 'win32')) {
-    if (options.simulator !== true) log('No BizTalk Server on this machine: using the embedded simulated sample group (--simulator).');
+  const backend = options.backend ?? 'auto';
+  const wantsReal = backend === 'deployment-api' || backend === 'btstask' || options.btstask !== undefined || options.server !== undefined || options.database !== undefined || options.explorerom !== undefined;
+  if (options.simulator === true || backend === 'simulator' || (!wantsReal && process.platform !== 'win32')) {
+    if (options.simulator !== true && backend !== 'simulator') log('No BizTalk Server on this machine: using the embedded simulated sample group (--simulator).');
     const state = createSampleGroupState();
     // The simulated GAC is derived from the state alone, so one folder per state content serves every run.
     const tag = createHash('sha256').update(JSON.stringify(state.gac)).digest('hex').slice(0, 12);

@@ -90,6 +90,12 @@ export const errorCodes = {
   /** msiexec ran out of time: its client was stopped, the Windows Installer service may still be working (state unknown). */
   E_INSTALL_TIMEOUT: { category: 'OperationTimeout', exitCode: 1 },
 
+  // codes: deployment API (in-process BizTalk back end)
+  /** BizTalk's deployment API cannot be used from here; details.reason as E_EXPLOREROM_UNAVAILABLE's (no-dotnet, bad-image-format ...). */
+  E_DEPLOYMENT_API_UNAVAILABLE: { category: 'ResourceUnavailable', exitCode: 1 },
+  /** The deployment API loaded but failed for one application (its export, resources or bindings): that application fails, the others go on. */
+  E_DEPLOYMENT_API_FAILED: { category: 'InvalidOperation', exitCode: 1 },
+
   // codes: report
   /** The secrets file given to the report (--secrets-file / -SecretsFile) does not exist. */
   E_SECRETS_FILE_MISSING: { category: 'ObjectNotFound', exitCode: 1 },

@@ -6,9 +6,11 @@
 #      not build it (not approved, or the build failed, which npm tolerates for an optional dependency), it is built here
 #      the way edge-js's tools/install.js does on Linux: `node-gyp configure build --release`, with npm's bundled node-gyp
 #      and the node headers the machine already has (npm config `nodedir`, /usr here: no download).
-#   2. bridge/: the bridge (src/adapters/explorerom/ExplorerOmBridge.cs) compiled ahead of time against the stand-in
-#      (tests/fixtures/explorerom-standin), with EdgeJs.dll (edge-js's managed CoreCLR host, built from the sources in
-#      node_modules/edge-js/src) beside it. That folder is edge-js's EDGE_APP_ROOT in the tests.
+#   2. bridge/: the bridges (src/adapters/explorerom/ExplorerOmBridge.cs and src/adapters/deployment-api/
+#      DeploymentApiBridge.cs) compiled ahead of time against the stand-ins (tests/fixtures/explorerom-standin: ExplorerOM,
+#      the deployment engine, Microsoft.BizTalk.Deployment's BindingInfo, SqlConnection), with EdgeJs.dll (edge-js's
+#      managed CoreCLR host, built from the sources in node_modules/edge-js/src) beside them. That folder is edge-js's
+#      EDGE_APP_ROOT in the tests.
 #   3. standin-x86/: the same stand-in built 32-bit only, to provoke a real BadImageFormatException in a 64-bit process.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,6 +19,7 @@ cache="$root/.cache/explorerom"
 edge="${EXPLOREROM_EDGE_DIR:-$root/node_modules/edge-js}"  # override only to test this script on another tree
 fixtures="$root/tests/fixtures/explorerom-standin"
 bridge_cs="$root/src/adapters/explorerom/ExplorerOmBridge.cs"
+deployment_cs="$root/src/adapters/deployment-api/DeploymentApiBridge.cs"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 command -v dotnet >/dev/null 2>&1 || { echo "dotnet (the .NET SDK) is required to build the ExplorerOM stand-in and bridge" >&2; exit 1; }
@@ -71,27 +74,35 @@ fi
 
 # ---- 2 and 3. the bridge, the stand-in, EdgeJs.dll -------------------------------------------------------------
 stamp="$( (cd "$fixtures" && find . -type f ! -path '*/bin/*' ! -path '*/obj/*' | LC_ALL=C sort | xargs sha256sum; \
-  sha256sum "$bridge_cs" "$here/50-explorerom.sh" | cut -d' ' -f1; \
+  sha256sum "$bridge_cs" "$deployment_cs" "$here/50-explorerom.sh" | cut -d' ' -f1; \
   node -p "require('$edge/package.json').version"; dotnet --version) | sha256sum | cut -d' ' -f1)"
 if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ] \
   && [ -f "$cache/bridge/BizTalkBackup.ExplorerOmBridge.dll" ] && [ -f "$cache/bridge/EdgeJs.dll" ] \
-  && [ -f "$cache/bridge/Microsoft.BizTalk.ExplorerOM.dll" ] && [ -f "$cache/standin-x86/Microsoft.BizTalk.ExplorerOM.dll" ]; then
+  && [ -f "$cache/bridge/Microsoft.BizTalk.ExplorerOM.dll" ] && [ -f "$cache/standin-x86/Microsoft.BizTalk.ExplorerOM.dll" ] \
+  && [ -f "$cache/bridge/Microsoft.BizTalk.ApplicationDeployment.Engine.dll" ] && [ -f "$cache/bridge/Microsoft.BizTalk.Deployment.dll" ]; then
   echo "ExplorerOM stand-in and bridge up to date in $cache"
   exit 0
 fi
 
 mkdir -p "$cache"
-rm -rf "$cache/src" "$cache/src-x86" "$cache/bridge" "$cache/standin-x86" "$cache/stamp"
+# Built beside the live folders and swapped in at the end: tests running meanwhile keep a complete bridge folder.
+rm -rf "$cache/src" "$cache/src-x86" "$cache/bridge.new" "$cache/standin-x86.new" "$cache/stamp"
 cp -r "$fixtures" "$cache/src"
 rm -rf "$cache/src"/*/bin "$cache/src"/*/obj
 build=(dotnet build -c Release -nologo -v:q -nodeReuse:false -p:UseSharedCompilation=false)
 
-"${build[@]}" "$cache/src/Bridge/ExplorerOmBridge.csproj" -o "$cache/bridge" -p:RepoRoot="$root" -p:EdgeJsSrc="$edge/src"
+"${build[@]}" "$cache/src/Bridge/ExplorerOmBridge.csproj" -o "$cache/bridge.new" -p:RepoRoot="$root" -p:EdgeJsSrc="$edge/src"
 # A copy of its own, so its obj/ does not mix with the 64-bit build's.
 rm -rf "$cache/src-x86" && mkdir -p "$cache/src-x86"
 cp -r "$fixtures/Directory.Build.props" "$fixtures/Microsoft.BizTalk.ExplorerOM" "$cache/src-x86/"
 rm -rf "$cache/src-x86/Microsoft.BizTalk.ExplorerOM/bin" "$cache/src-x86/Microsoft.BizTalk.ExplorerOM/obj"
-"${build[@]}" "$cache/src-x86/Microsoft.BizTalk.ExplorerOM/Microsoft.BizTalk.ExplorerOM.csproj" -o "$cache/standin-x86" -p:PlatformTarget=x86
+"${build[@]}" "$cache/src-x86/Microsoft.BizTalk.ExplorerOM/Microsoft.BizTalk.ExplorerOM.csproj" -o "$cache/standin-x86.new" -p:PlatformTarget=x86
 
+rm -rf "$cache/bridge.old" "$cache/standin-x86.old"
+[ ! -d "$cache/bridge" ] || mv "$cache/bridge" "$cache/bridge.old"
+mv "$cache/bridge.new" "$cache/bridge"
+[ ! -d "$cache/standin-x86" ] || mv "$cache/standin-x86" "$cache/standin-x86.old"
+mv "$cache/standin-x86.new" "$cache/standin-x86"
+rm -rf "$cache/bridge.old" "$cache/standin-x86.old"
 echo "$stamp" > "$cache/stamp"
-echo "ExplorerOM stand-in and bridge built in $cache"
+echo "ExplorerOM and deployment-API stand-ins and bridges built in $cache"

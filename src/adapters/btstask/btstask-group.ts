@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type ApplicationStatus, type GroupInfo, type HostInfo, type ResourceInfo } from '../../core/model.js';
 import { BtsBackupError } from '../../errors/index.js';
 import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
-import { gacPath } from '../dotnet/gac-path.js';
+import { defaultGacRoot, locateInGac } from '../dotnet/gac-path.js';
 import { callBtsTask, type BtsTaskLog, type RetryOptions } from './btstask-call.js';
 import type { BtsTaskOutput } from './btstask-output.js';
 import type { BtsTaskRunner, ProcessRun } from './btstask-runner.js';
@@ -124,24 +124,13 @@ export class BtsTaskGroup implements BizTalkGroup {
 
   /** The assembly's file in the .NET 4 GAC (GAC_MSIL, then GAC_32, GAC_64), or undefined. */
   async locateAssembly(fullName: string): Promise<string | undefined> {
-    const root = this.gacRoot();
-    const msil = gacPath(root, fullName);
-    const relative = path.relative(path.join(root, 'GAC_MSIL'), msil);
-    for (const bucket of ['GAC_MSIL', 'GAC_32', 'GAC_64']) {
-      const file = path.join(root, bucket, relative);
-      try {
-        await fs.access(file);
-        return file;
-      } catch {
-        // Not in this bucket.
-      }
-    }
-    return undefined;
+    return locateInGac(this.gacRoot(), fullName);
   }
 
   private gacRoot(): string {
     if (this.options.gacRoot !== undefined) return this.options.gacRoot;
-    if (process.platform === 'win32') return path.join(process.env['WINDIR'] ?? 'C:\\Windows', 'Microsoft.NET', 'assembly');
+    const machine = defaultGacRoot();
+    if (machine !== undefined) return machine;
     throw new BtsBackupError('E_USAGE', 'No GAC folder is configured for the BTSTask back end.', { hint: 'Pass gacRoot (the folder holding GAC_MSIL) when not running on Windows.' });
   }
 

@@ -30,7 +30,22 @@ export async function findBtsTask(options: FindBtsTaskOptions = {}): Promise<str
   }
   const platform = options.platform ?? process.platform;
   if (platform !== 'win32') throw notFound('BTSTask.exe only exists on Windows with BizTalk Server installed; give its path explicitly or use the simulator.', undefined);
+  for (const installPath of await findBizTalkInstallFolders(options)) {
+    const candidate = path.win32.join(installPath, 'BTSTask.exe');
+    if (await exists(candidate)) return candidate;
+  }
+  throw notFound(`BizTalk Server's install folder was not found in the registry (${BIZTALK_REGISTRY_KEY}, value InstallPath).`, undefined);
+}
+
+/**
+ * BizTalk Server's install folders named by the registry (`InstallPath`, read in the 64-bit and then the 32-bit view:
+ * BizTalk's setup is 32-bit), in that order; none off Windows. BTSTask.exe and the deployment engine live there.
+ */
+export async function findBizTalkInstallFolders(options: Omit<FindBtsTaskOptions, 'explicitPath' | 'fileExists'> = {}): Promise<string[]> {
+  const platform = options.platform ?? process.platform;
+  if (platform !== 'win32') return [];
   const reg = options.reg ?? regRunner(platform);
+  const folders: string[] = [];
   for (const view of ['/reg:64', '/reg:32']) {
     let stdout: string;
     try {
@@ -41,11 +56,9 @@ export async function findBtsTask(options: FindBtsTaskOptions = {}): Promise<str
       continue;
     }
     const installPath = registryString(parseRegQuery(stdout, 'InstallPath'), options.env ?? process.env);
-    if (installPath === undefined) continue;
-    const candidate = path.win32.join(installPath, 'BTSTask.exe');
-    if (await exists(candidate)) return candidate;
+    if (installPath !== undefined && !folders.includes(installPath)) folders.push(installPath);
   }
-  throw notFound(`BizTalk Server's install folder was not found in the registry (${BIZTALK_REGISTRY_KEY}, value InstallPath).`, undefined);
+  return folders;
 }
 
 /** The data of `value` in `reg query` output (REG_SZ or REG_EXPAND_SZ, unexpanded); see windows-registry.ts. */

@@ -124,10 +124,10 @@ function failed(source: string, error: unknown): CatalogProbeAttempt {
 }
 
 /** Runs edge-probe-child.js: resolves when ExplorerOM loads in a process like this one, else throws its typed error. */
-export async function probeInChild(edge: EdgeBridgeOptions, connectionString: string | undefined, timeoutMs: number, stop?: AbortSignal): Promise<void> {
+export async function probeInChild(edge: EdgeBridgeOptions, connectionString: string | undefined, timeoutMs: number, stop?: AbortSignal, request?: Record<string, unknown>): Promise<void> {
   if (stop?.aborted === true) throw interruptedCall('probe', stop.reason);
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'edge-probe-child.js');
-  const input = JSON.stringify({ edge, ...(connectionString === undefined ? {} : { connectionString }) });
+  const input = JSON.stringify({ edge, ...(connectionString === undefined ? {} : { connectionString }), ...(request === undefined ? {} : { request }) });
   const { code, signal, stdout, stderr, timedOut } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean }>(
     (resolve) => {
       const child = spawn(process.execPath, [script, input], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BtsBackupError } from '../../errors/index.js';
-import type { BridgeInvoker, BridgeRequest } from './bridge-protocol.js';
+import type { BridgeRequest } from './bridge-protocol.js';
 import { DEFAULT_EXPLOREROM_TIMEOUT_MS, explorerOmTimeout, interruptedCall, noteAbandoned, type BridgeCallControl } from './call-control.js';
 import { loadableIn, readPeBitnessOfFile } from './pe-bitness.js';
 import { explorerOmUnavailable } from './unavailable.js';
@@ -25,6 +25,12 @@ export interface EdgeBridgeOptions {
   useCoreClr?: boolean;
   /** The edge-js module to load (a package name or a path); default `edge-js`. */
   edgeModule?: string;
+  /** The bridge's entry type (default `Startup`, ExplorerOmBridge.cs's); the deployment-API bridge has its own. */
+  typeName?: string;
+  /** More assemblies the run-time compilation references (the deployment-API bridge: the engine, Microsoft.BizTalk.Deployment). */
+  references?: string[];
+  /** What the bridge loads, in messages (default `ExplorerOM`). */
+  label?: string;
 }
 
 type EdgeFunc = (input: unknown, callback: (error: unknown, result: unknown) => void) => void;
@@ -88,14 +94,14 @@ export function classifyEdgeLoadError(error: unknown) {
  * ExplorerOM cannot be cancelled: a call given up is abandoned (E_EXPLOREROM_TIMEOUT or E_INTERRUPTED), its late answer
  * dropped, and `abandonedInProcessCalls()` tells the CLI to end the process once the run is wound up.
  */
-export function createEdgeInvoker(options: EdgeBridgeOptions, control: BridgeCallControl = {}): BridgeInvoker {
+export function createEdgeInvoker<R extends { op: string } = BridgeRequest>(options: EdgeBridgeOptions, control: BridgeCallControl = {}): (request: R) => Promise<unknown> {
   let func: EdgeFunc | undefined;
   let checked = false;
   const timeoutMs = control.timeoutMs ?? DEFAULT_EXPLOREROM_TIMEOUT_MS;
-  return async (request: BridgeRequest) => {
+  return async (request: R) => {
     if (control.signal?.aborted === true) throw interruptedCall(request.op, control.signal.reason);
     if (!checked) {
-      await checkBitness(options.explorerOmPath);
+      await checkBitness(options.explorerOmPath, options.label ?? 'ExplorerOM');
       checked = true;
     }
     if (func === undefined) func = bind(options);
@@ -130,17 +136,17 @@ export function createEdgeInvoker(options: EdgeBridgeOptions, control: BridgeCal
         if (error !== null && error !== undefined) {
           const message = error instanceof Error ? error.message : String(error);
           const reason = /BadImageFormat/i.test(message) ? 'bad-image-format' : /Could not load file or assembly/i.test(message) ? 'assembly-not-found' : 'edge-failed';
-          reject(explorerOmUnavailable(reason, `The ExplorerOM bridge failed in-process: ${message}`, { cause: error, details: { message } }));
+          reject(explorerOmUnavailable(reason, `The ${options.label ?? 'ExplorerOM'} bridge failed in-process: ${message}`, { cause: error, details: { message } }));
         } else resolve(result);
       });
     });
   };
 }
 
-async function checkBitness(explorerOmPath: string | undefined): Promise<void> {
+async function checkBitness(explorerOmPath: string | undefined, label: string): Promise<void> {
   if (explorerOmPath === undefined) return;
   if (!existsSync(explorerOmPath)) {
-    throw explorerOmUnavailable('assembly-not-found', `Microsoft.BizTalk.ExplorerOM was not found at ${explorerOmPath}.`, { target: explorerOmPath, details: { path: explorerOmPath } });
+    throw explorerOmUnavailable('assembly-not-found', `${label === 'ExplorerOM' ? 'Microsoft.BizTalk.ExplorerOM' : label} was not found at ${explorerOmPath}.`, { target: explorerOmPath, details: { path: explorerOmPath } });
   }
   const bitness = await readPeBitnessOfFile(explorerOmPath);
   if (bitness === undefined) {
@@ -162,14 +168,14 @@ function bind(options: EdgeBridgeOptions): EdgeFunc {
       if (!existsSync(options.assemblyFile)) {
         throw explorerOmUnavailable('edge-failed', `The precompiled ExplorerOM bridge ${options.assemblyFile} does not exist.`, { details: { assemblyFile: options.assemblyFile } });
       }
-      return edge.func({ assemblyFile: options.assemblyFile, typeName: 'Startup', methodName: 'Invoke' });
+      return edge.func({ assemblyFile: options.assemblyFile, typeName: options.typeName ?? 'Startup', methodName: 'Invoke' });
     }
     // On CoreCLR, edge-cs resolves framework references from the app's deps.json (PreserveCompilationContext); on the
     // .NET Framework it needs them named.
     const useCoreClr = options.useCoreClr ?? process.platform !== 'win32';
     const explorerOm = options.explorerOmPath ?? 'Microsoft.BizTalk.ExplorerOM.dll';
-    const references = useCoreClr ? [explorerOm] : ['System.dll', 'System.Core.dll', explorerOm];
-    return edge.func({ source: options.bridgeSource ?? defaultBridgeSource(), typeName: 'Startup', methodName: 'Invoke', references });
+    const references = [...(useCoreClr ? [explorerOm] : ['System.dll', 'System.Core.dll', explorerOm]), ...(options.references ?? [])];
+    return edge.func({ source: options.bridgeSource ?? defaultBridgeSource(), typeName: options.typeName ?? 'Startup', methodName: 'Invoke', references });
   } catch (error) {
     if (error instanceof Error && error.name === 'BtsBackupError') throw error;
     const message = error instanceof Error ? error.message : String(error);

@@ -15,7 +15,11 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)][string] $BridgeSource,
-    [string] $ExplorerOmPath
+    [string] $ExplorerOmPath,
+    # The class answering ExecuteToJson: the deployment-API bridge (DeploymentApiBridge.cs) is hosted the same way.
+    [string] $BridgeClass = 'BizTalkBackup.ExplorerOm.Bridge',
+    # More assemblies to load and compile against, comma-separated (the deployment engine, Microsoft.BizTalk.Deployment).
+    [string] $ReferencePath
 )
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
@@ -54,6 +58,14 @@ try {
     }
     $source = [System.IO.File]::ReadAllText($BridgeSource)
     $references = @($explorerOm.Location)
+    if ($ReferencePath) {
+        foreach ($extra in ($ReferencePath -split ',')) {
+            if (-not (Test-Path -LiteralPath $extra)) {
+                throw (New-Object System.IO.FileNotFoundException ("A BizTalk assembly was not found at " + $extra), $extra)
+            }
+            $references += @([System.Reflection.Assembly]::LoadFrom($extra).Location)
+        }
+    }
     if ($PSVersionTable.PSEdition -eq 'Core') {
         # PowerShell 7's Add-Type drops its default reference set once -ReferencedAssemblies is given.
         $references += @('System.Collections', 'System.Runtime', 'System.Threading.Tasks', 'System.Runtime.Extensions', 'System.Linq')
@@ -72,7 +84,7 @@ while ($true) {
         $parsed = ConvertFrom-Json -InputObject $line
         $request = @{}
         foreach ($property in $parsed.PSObject.Properties) { $request[$property.Name] = $property.Value }
-        Write-Answer ([BizTalkBackup.ExplorerOm.Bridge]::ExecuteToJson($request))
+        Write-Answer (([type]$BridgeClass)::ExecuteToJson($request))
     } catch {
         Write-Failure 'helper-failed' $_.Exception
     }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BridgeInvoker, BridgeRequest } from './bridge-protocol.js';
+import type { BridgeRequest } from './bridge-protocol.js';
 import { defaultBridgeSource } from './edge-invoker.js';
 import type { BtsBackupError } from '../../errors/index.js';
 import { DEFAULT_EXPLOREROM_TIMEOUT_MS, explorerOmTimeout, interruptedCall, type BridgeCallControl } from './call-control.js';
@@ -21,6 +21,10 @@ export interface HelperOptions {
   env?: NodeJS.ProcessEnv;
   /** Called with the helper's pid once it runs (tests watch that it is stopped). */
   onSpawn?: (pid: number) => void;
+  /** The bridge class answering ExecuteToJson (default BizTalkBackup.ExplorerOm.Bridge; the deployment-API bridge's own). */
+  bridgeClass?: string;
+  /** More assemblies the helper loads and compiles the bridge against (the deployment engine, Microsoft.BizTalk.Deployment). */
+  referencePaths?: string[];
 }
 
 export function defaultX86PowerShell(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -39,11 +43,11 @@ export function defaultHelperScript(): string {
  * One helper process per request. At the timeout, or when `control.signal` aborts, the process is killed (unlike an
  * in-process call, a process can be stopped) and its pipes destroyed, so nothing it left behind holds the run.
  */
-export function createHelperInvoker(options: HelperOptions = {}, control: BridgeCallControl = {}): BridgeInvoker {
+export function createHelperInvoker<R extends { op: string } = BridgeRequest>(options: HelperOptions = {}, control: BridgeCallControl = {}): (request: R) => Promise<unknown> {
   return (request) => runHelper(options, request, control);
 }
 
-async function runHelper(options: HelperOptions, request: BridgeRequest, control: BridgeCallControl): Promise<unknown> {
+async function runHelper(options: HelperOptions, request: { op: string }, control: BridgeCallControl): Promise<unknown> {
   if (control.signal?.aborted === true) throw interruptedCall(request.op, control.signal.reason);
   const powershell = options.powershellPath ?? defaultX86PowerShell(options.env);
   if (powershell === undefined) {
@@ -55,6 +59,9 @@ async function runHelper(options: HelperOptions, request: BridgeRequest, control
   const script = options.scriptPath ?? defaultHelperScript();
   const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script, '-BridgeSource', options.bridgeSource ?? defaultBridgeSource()];
   if (options.explorerOmPath !== undefined) args.push('-ExplorerOmPath', options.explorerOmPath);
+  if (options.bridgeClass !== undefined) args.push('-BridgeClass', options.bridgeClass);
+  // One comma-separated value: `-File` hands PowerShell each argument as a string, never an array.
+  if (options.referencePaths !== undefined && options.referencePaths.length > 0) args.push('-ReferencePath', options.referencePaths.join(','));
   const timeoutMs = options.timeoutMs ?? control.timeoutMs ?? DEFAULT_EXPLOREROM_TIMEOUT_MS;
 
   return new Promise<unknown>((resolve, reject) => {
