@@ -1,10 +1,11 @@
 function Add-BtsGroupRequest {
     <#
     .SYNOPSIS
-    Adds the options that choose and reach the BizTalk group (simulator, simulatorState, server, database, btstask,
-    btstaskTimeout, catalog, explorerom, exploreromTimeout) to a core request.
+    Adds the options that choose and reach the BizTalk group (simulator, simulatorState, backend, server, database,
+    btstask, btstaskTimeout, catalog, explorerom, exploreromTimeout) to a core request.
     .DESCRIPTION
-    -Simulator targets the embedded sample group. Otherwise -Server and -Database default to this machine's group settings.
+    -Simulator (or -Backend Simulator) targets the embedded sample group. Otherwise -Server and -Database default to this
+    machine's group settings, and -Backend DeploymentApi or BTSTask pins the back end (default: the best available).
     #>
     [CmdletBinding()]
     param(
@@ -26,6 +27,8 @@ function Add-BtsGroupRequest {
 
         [int]$BtsTaskTimeout,
 
+        [string]$Backend,
+
         [string]$Catalog,
 
         [string]$ExplorerOMPath,
@@ -33,7 +36,7 @@ function Add-BtsGroupRequest {
         [int]$ExplorerOmTimeout
     )
 
-    if ($Simulator -or $SimulatorState) {
+    if ($Simulator -or $SimulatorState -or $Backend -eq 'Simulator') {
         $Request['simulator'] = $true
         if ($SimulatorState) { $Request['simulatorState'] = Resolve-BtsPath -Caller $Caller -Path $SimulatorState }
         return
@@ -47,6 +50,8 @@ function Add-BtsGroupRequest {
     if ($Database) { $Request['database'] = $Database }
     if ($BtsTaskPath) { $Request['btstask'] = Resolve-BtsPath -Caller $Caller -Path $BtsTaskPath }
     if ($BtsTaskTimeout -gt 0) { $Request['btstaskTimeout'] = $BtsTaskTimeout }
+    if ($Backend -eq 'DeploymentApi') { $Request['backend'] = 'deployment-api' }
+    elseif ($Backend) { $Request['backend'] = $Backend.ToLowerInvariant() }
     if ($Catalog) { $Request['catalog'] = $Catalog.ToLowerInvariant() }
     if ($ExplorerOMPath) { $Request['explorerom'] = Resolve-BtsPath -Caller $Caller -Path $ExplorerOMPath }
     if ($ExplorerOmTimeout -gt 0) { $Request['exploreromTimeout'] = $ExplorerOmTimeout }

@@ -52,6 +52,11 @@ function Export-BtsAppBackup {
     .PARAMETER BtsTaskTimeout
     Seconds after which a hanging BTSTask call is killed (BizTalkBackup.E_BTSTASK_TIMEOUT). Default: 3600.
 
+    .PARAMETER Backend
+    The BizTalk back end: Auto (default: on a BizTalk server the deployment API in this process, else the deployment
+    API in a 32-bit helper, else BTSTask one process per call; elsewhere the simulator), DeploymentApi, BTSTask, or
+    Simulator (the same as -Simulator). -Verbose says which back end answered and why the better ones did not.
+
     .PARAMETER Catalog
     Where the facts about applications come from on a real group: Auto (default: ExplorerOM when it loads, else
     BTSTask), ExplorerOM or BTSTask.
@@ -158,6 +163,9 @@ function Export-BtsAppBackup {
         [ValidateRange(1, 86400)]
         [int]$BtsTaskTimeout,
 
+        [ValidateSet('Auto', 'DeploymentApi', 'BTSTask', 'Simulator')]
+        [string]$Backend,
+
         [ValidateSet('Auto', 'ExplorerOM', 'BTSTask')]
         [string]$Catalog,
 
@@ -200,7 +208,7 @@ function Export-BtsAppBackup {
         if ($Force) { $request['force'] = $true }
         if ($BreakLock) { $request['breakLock'] = $BreakLock }
         Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$group.Simulator -SimulatorState $group.SimulatorState `
-            -Server $group.Server -Database $group.Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
+            -Server $group.Server -Database $group.Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Backend $Backend -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
 
         if ($WhatIfPreference) {
             Invoke-BtsPlan -Command 'export' -Request $request -Caller $PSCmdlet -EnableException:$EnableException

@@ -30,6 +30,11 @@ function Get-BtsAppInventory {
     .PARAMETER BtsTaskTimeout
     Seconds after which a hanging BTSTask call is killed (BizTalkBackup.E_BTSTASK_TIMEOUT). Default: 3600.
 
+    .PARAMETER Backend
+    The BizTalk back end: Auto (default: on a BizTalk server the deployment API in this process, else the deployment
+    API in a 32-bit helper, else BTSTask one process per call; elsewhere the simulator), DeploymentApi, BTSTask, or
+    Simulator (the same as -Simulator). -Verbose says which back end answered and why the better ones did not.
+
     .PARAMETER Catalog
     Where the facts about applications come from on a real group: Auto (default: ExplorerOM when it loads, else
     BTSTask), ExplorerOM or BTSTask.
@@ -100,6 +105,9 @@ function Get-BtsAppInventory {
         [ValidateRange(1, 86400)]
         [int]$BtsTaskTimeout,
 
+        [ValidateSet('Auto', 'DeploymentApi', 'BTSTask', 'Simulator')]
+        [string]$Backend,
+
         [ValidateSet('Auto', 'ExplorerOM', 'BTSTask')]
         [string]$Catalog,
 
@@ -119,7 +127,7 @@ function Get-BtsAppInventory {
     if ($Name) { $request['name'] = @($Name) }
     if ($ExcludeName) { $request['excludeName'] = @($ExcludeName) }
     Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$Simulator -SimulatorState $SimulatorState `
-        -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
+        -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Backend $Backend -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
 
     $origin = @{ Simulator = [bool]$request['simulator'] }
     if ($request.ContainsKey('simulatorState')) { $origin['SimulatorState'] = $request['simulatorState'] }

@@ -88,6 +88,11 @@ function Import-BtsAppBackup {
     .PARAMETER BtsTaskTimeout
     Seconds after which a hanging BTSTask call is killed (BizTalkBackup.E_BTSTASK_TIMEOUT). Default: 3600.
 
+    .PARAMETER Backend
+    The BizTalk back end: Auto (default: on a BizTalk server the deployment API in this process, else the deployment
+    API in a 32-bit helper, else BTSTask one process per call; elsewhere the simulator), DeploymentApi, BTSTask, or
+    Simulator (the same as -Simulator). -Verbose says which back end answered and why the better ones did not.
+
     .PARAMETER Catalog
     Where the facts about applications come from on a real group: Auto (default: ExplorerOM when it loads, else
     BTSTask), ExplorerOM or BTSTask.
@@ -227,6 +232,9 @@ function Import-BtsAppBackup {
         [ValidateRange(1, 86400)]
         [int]$BtsTaskTimeout,
 
+        [ValidateSet('Auto', 'DeploymentApi', 'BTSTask', 'Simulator')]
+        [string]$Backend,
+
         [ValidateSet('Auto', 'ExplorerOM', 'BTSTask')]
         [string]$Catalog,
 
@@ -271,7 +279,7 @@ function Import-BtsAppBackup {
             $childEnvironment = @{}
             if ($SecretsPassphrase) { $childEnvironment['BIZTALKBACKUP_SECRETS_PASSPHRASE'] = ConvertFrom-BtsSecureString -SecureString $SecretsPassphrase }
             Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$Simulator -SimulatorState $SimulatorState `
-                -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
+                -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Backend $Backend -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
 
             if ($WhatIfPreference) {
                 Invoke-BtsPlan -Command 'import' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -Environment $childEnvironment

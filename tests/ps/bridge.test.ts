@@ -275,9 +275,9 @@ test.serial('node gets every argument back unchanged: spaces, quotes, backslashe
   t.deepEqual(back, words);
 });
 
-test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Catalog, -ExplorerOMPath and -ExplorerOmTimeout reach the core; without them and off Windows none is sent', async (t) => {
+test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Backend, -Catalog, -ExplorerOMPath and -ExplorerOmTimeout reach the core; without them and off Windows none is sent', async (t) => {
   const given = await session.capture(
-    `Set-Location -LiteralPath ${psQuote(tmp)}; Get-BtsAppInventory -Server 'SQL01\\BIZTALK' -Database 'BizTalkMgmtDb' -BtsTaskPath './BTSTask.exe' -BtsTaskTimeout 60 -Catalog BTSTask -ExplorerOMPath './Microsoft.BizTalk.ExplorerOM.dll' -ExplorerOmTimeout 900`,
+    `Set-Location -LiteralPath ${psQuote(tmp)}; Get-BtsAppInventory -Server 'SQL01\\BIZTALK' -Database 'BizTalkMgmtDb' -BtsTaskPath './BTSTask.exe' -BtsTaskTimeout 60 -Backend DeploymentApi -Catalog BTSTask -ExplorerOMPath './Microsoft.BizTalk.ExplorerOM.dll' -ExplorerOmTimeout 900`,
     fake('echo'),
   );
   t.deepEqual((given.Output[0]?.Properties as Record<string, unknown>)['Request'], {
@@ -285,10 +285,15 @@ test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Catalog, -Explo
     database: 'BizTalkMgmtDb',
     btstask: path.join(tmp, 'BTSTask.exe'),
     btstaskTimeout: 60,
+    backend: 'deployment-api',
     catalog: 'btstask',
     explorerom: path.join(tmp, 'Microsoft.BizTalk.ExplorerOM.dll'),
     exploreromTimeout: 900,
   });
+  const pinned = await session.capture('Get-BtsAppInventory -Backend BTSTask -Server SQL01', fake('echo'));
+  t.like((pinned.Output[0]?.Properties as Record<string, unknown>)['Request'], { backend: 'btstask', server: 'SQL01' });
+  const simulated = await session.capture('Get-BtsAppInventory -Backend Simulator', fake('echo'));
+  t.deepEqual((simulated.Output[0]?.Properties as Record<string, unknown>)['Request'], { simulator: true });
   if (process.platform !== 'win32') {
     const none = await session.capture('Get-BtsAppInventory', fake('echo'));
     t.deepEqual((none.Output[0]?.Properties as Record<string, unknown>)['Request'], {});
