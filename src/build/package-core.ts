@@ -48,7 +48,7 @@ export const coreEntryPoints = [
   { source: 'src/adapters/explorerom/edge-probe-child.ts', out: 'edge-probe-child' },
 ] as const;
 /** Files read at run time from beside the code (edge-invoker.ts, helper-invoker.ts). */
-export const coreAssets = ['src/adapters/explorerom/ExplorerOmBridge.cs', 'src/adapters/explorerom/explorerom-x86.ps1'] as const;
+export const coreAssets = ['src/adapters/explorerom/ExplorerOmBridge.cs', 'src/adapters/explorerom/explorerom-x86.ps1', 'src/adapters/deployment-api/DeploymentApiBridge.cs'] as const;
 
 export async function readPins(root = repoRoot): Promise<PackagePins> {
   const file = path.join(root, 'package-pins.json');

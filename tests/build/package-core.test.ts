@@ -30,7 +30,7 @@ test('bundleCore + addEdgeJs: core/main.js runs the simulator inventory from a f
     await bundleCore(dir);
     await addEdgeJs(dir);
     const files = await readdir(path.join(dir, 'core'));
-    t.deepEqual(files.sort(), ['ExplorerOmBridge.cs', 'edge-probe-child.js', 'explorerom-x86.ps1', 'main.js', 'node_modules', 'package.json']);
+    t.deepEqual(files.sort(), ['DeploymentApiBridge.cs', 'ExplorerOmBridge.cs', 'edge-probe-child.js', 'explorerom-x86.ps1', 'main.js', 'node_modules', 'package.json']);
     t.deepEqual((await readdir(path.join(dir, 'core', 'node_modules'))).sort(), ['edge-cs', 'edge-js']);
     t.false(readFileSync(path.join(dir, 'core', 'main.js'), 'utf8').includes('sourceMappingURL'));
     t.false(existsSync(path.join(dir, 'core', 'node_modules', 'edge-js', 'build')), 'a locally built addon would win over the prebuilt ones');

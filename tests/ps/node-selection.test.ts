@@ -59,7 +59,7 @@ test('Select-BtsNode: node on PATH when the module has no bundled node, or off W
   t.deepEqual([none.Path, none.Source], ['', 'none']);
 });
 
-test('Get-BtsNodeBitness: simulator, store commands and BTSTask take the OS bitness; a 32-bit-only ExplorerOM takes x86', async (t) => {
+test('Get-BtsNodeBitness: simulator, store commands and BTSTask take the OS bitness; a 32-bit-only ExplorerOM (and the deployment API beside it) takes x86', async (t) => {
   const bitness = async (args: string): Promise<string> => (await session.json<{ Bitness: string; Reason: string }[]>(inModule(`Get-BtsNodeBitness ${args}`)))[0]!.Bitness;
   t.is(await bitness("-Request @{ simulator = $true } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64');
   t.is(await bitness("-Request @{ server = 'S'; catalog = 'btstask' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64');
@@ -68,6 +68,13 @@ test('Get-BtsNodeBitness: simulator, store commands and BTSTask take the OS bitn
   t.is(await bitness("-Request @{ server = 'S' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture ''"), 'x64');
   t.is(await bitness('-Request @{ simulator = $true } -Is64BitOperatingSystem $false'), 'x86');
   t.is(await bitness("-Request @{ store = 'D:\\b' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64', 'a store command never loads ExplorerOM');
+  // -Backend: the deployment API loads in process like ExplorerOM (same folder, same bitness); BTSTask and the simulator need neither.
+  t.is(await bitness("-Request @{ backend = 'deployment-api' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x86');
+  t.is(await bitness("-Request @{ backend = 'auto'; server = 'S' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x86');
+  t.is(await bitness("-Request @{ backend = 'deployment-api'; catalog = 'btstask' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x86');
+  t.is(await bitness("-Request @{ backend = 'btstask'; server = 'S' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64');
+  t.is(await bitness("-Request @{ backend = 'btstask'; catalog = 'explorerom' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x86');
+  t.is(await bitness("-Request @{ backend = 'simulator' } -Is64BitOperatingSystem $true -ExplorerOmArchitecture 'X86'"), 'x64');
 });
 
 test('Get-BtsExplorerOmArchitecture reads the headers (PowerShell 7 reports ProcessorArchitecture None): the 32-bit-only stand-in is X86 and takes the x86 node, AnyCPU is MSIL, anything else nothing', async (t) => {
