@@ -220,6 +220,38 @@ export function parseStoredSet(bytes: Uint8Array, source: string): StoredSet {
   return { schemaVersion: 1, manifest: parseManifest(text, source), sha256 };
 }
 
+/**
+ * What `list` shows of a set file, read fast: a root as serializeRoot writes it is a header line, then one line per
+ * application; only the header is parsed as JSON and only the names are taken from the lines (a name ends at the first
+ * unescaped `","record":"`). Anything else (a flat manifest, a root written by hand) takes the full parse.
+ */
+export function parseSetHeader(bytes: Uint8Array, source: string): SetHeader {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const marker = ',"applications":[\n';
+  const at = text.indexOf(marker);
+  if (!text.startsWith(`{"schemaVersion":${TREE_SCHEMA_VERSION},`) || at < 0 || !text.endsWith('\n]}\n')) return setHeader(parseStoredSet(bytes, source));
+  let header: unknown;
+  try {
+    header = JSON.parse(`${text.slice(0, at)},"applications":[]}`);
+  } catch {
+    return setHeader(parseStoredSet(bytes, source));
+  }
+  if (!isRecord(header)) return setHeader(parseStoredSet(bytes, source));
+  const root = parseRoot(header, source);
+  const names: string[] = [];
+  let line = at + marker.length;
+  const end = text.length - '\n]}\n'.length;
+  while (line < end) {
+    let next = text.indexOf('\n', line);
+    if (next < 0 || next > end) next = end;
+    const boundary = text.indexOf('","record":"', line);
+    if (!text.startsWith('{"name":"', line) || boundary < 0 || boundary > next) return setHeader(parseStoredSet(bytes, source));
+    names.push(JSON.parse(text.slice(line + 8, boundary + 1)) as string);
+    line = next + 1;
+  }
+  return { ...setHeader({ schemaVersion: 2, root, sha256: '' }), importOrder: names };
+}
+
 /** What `list` shows, from the set file alone. */
 export function setHeader(stored: StoredSet): SetHeader {
   if (stored.schemaVersion === 2) {

@@ -1,10 +1,10 @@
 import {
   assembleManifest,
   parseRecord,
+  parseSetHeader,
   parseStoredSet,
   rootRecords,
   serializeRoot,
-  setHeader,
   sha256Hex,
   splitManifest,
   type ApplicationRecord,
@@ -62,7 +62,14 @@ export async function readStoredSet(store: BackupStore, setId: string): Promise<
 
 /** What `list` shows of a set, from its file alone (no record is read). */
 export async function readSetHeader(store: BackupStore, setId: string): Promise<SetHeader> {
-  return setHeader(await readStoredSet(store, setId));
+  const header = parseSetHeader(await store.readSet(setId), source(store, setId));
+  if (header.setId !== setId) {
+    throw new BtsBackupError('E_MANIFEST_CORRUPT', `The manifest of set ${setId} names itself ${header.setId}.`, {
+      target: setId,
+      hint: 'Run verify on the store; restore from another backup set if this one cannot be repaired.',
+    });
+  }
+  return header;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { filterNames } from '../../core/filter-names.js';
 import type { Manifest } from '../../core/manifest.js';
 import { setHeader, type SetHeader, type StoredSet } from '../../core/manifest-tree.js';
-import { readStoredSet } from '../../usecases/set-manifests.js';
+import { readSetHeader } from '../../usecases/set-manifests.js';
 import { openStore } from '../context.js';
 import { formatTable, type Output } from '../output.js';
 
@@ -43,7 +43,7 @@ export async function runList(args: ListArgs, out: Output): Promise<number> {
   for (const setId of await store.listSets()) {
     let header: SetHeader;
     try {
-      header = setHeader(await readStoredSet(store, setId));
+      header = await readSetHeader(store, setId);
     } catch (error) {
       out.error(error);
       exitCode = 12;

@@ -1,0 +1,43 @@
+import test from 'ava';
+import { parseSetHeader, parseStoredSet, serializeRoot, setHeader, sha256Hex, type SetRoot } from '../../src/core/manifest-tree.js';
+
+function root(names: string[]): SetRoot {
+  return {
+    schemaVersion: 2,
+    setId: '20261130T010000Z-000001',
+    createdAt: '2026-11-30T01:00:00.000Z',
+    createdBy: { user: 'CONTOSO\\svc', host: 'BTS01' },
+    tool: { name: 'BizTalkBackup', version: 'test' },
+    group: { server: 'SQL01', database: 'BizTalkMgmtDb', source: 'simulator' },
+    parent: '20261129T010000Z-000001',
+    parentRoot: sha256Hex('parent'),
+    full: false,
+    summary: { applications: names.length, exported: 1, unchanged: names.length - 1, failed: 0, warnings: 2 },
+    warnings: [],
+    failures: [],
+    redactions: [],
+    extras: [],
+    applications: names.map((name, i) => ({ name, record: sha256Hex(name), ...(i === 0 ? { backupStatus: 'Exported' as const, reasons: ['resources changed'] } : {}) })),
+  };
+}
+
+test('list reads a root fast (header and names only) and gets what the full parse gets, whatever the names hold', (t) => {
+  const awkward = ['Orders', 'a","record":"b', 'Zahlungsverkehr Süd', 'quote " and \\ backslash', 'line\nbreak', '<>:"/\\|?*', 'x'.repeat(300)];
+  const bytes = serializeRoot(root(awkward));
+  const fast = parseSetHeader(bytes, 'set');
+  t.deepEqual(fast, setHeader(parseStoredSet(bytes, 'set')));
+  t.deepEqual(fast.importOrder, awkward);
+  t.is(fast.summary.warnings, 2);
+  t.is(fast.parentRoot, sha256Hex('parent'));
+});
+
+test('a root not laid out as serializeRoot writes it (or a flat manifest) takes the full parse, and a malformed one is E_MANIFEST_CORRUPT either way', (t) => {
+  const value = root(['A', 'B']);
+  const compact = new TextEncoder().encode(JSON.stringify(value));
+  t.deepEqual(parseSetHeader(compact, 'set').importOrder, ['A', 'B']);
+  const broken = new TextDecoder().decode(serializeRoot(value)).replace(`"record":"${sha256Hex('B')}"`, '"record":"nothex"');
+  t.throws(() => parseStoredSet(new TextEncoder().encode(broken), 'set'), { code: 'E_MANIFEST_CORRUPT' });
+  const noSummary = new TextDecoder().decode(serializeRoot(value)).replace(/"summary":\{[^}]*\},/, '');
+  t.throws(() => parseSetHeader(new TextEncoder().encode(noSummary), 'set'), { code: 'E_MANIFEST_CORRUPT' });
+  t.throws(() => parseSetHeader(new TextEncoder().encode('{"schemaVersion":3}'), 'set'), { code: 'E_MANIFEST_UNSUPPORTED' });
+});
