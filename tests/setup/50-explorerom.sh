@@ -85,6 +85,9 @@ if [ -f "$cache/stamp" ] && [ "$(cat "$cache/stamp")" = "$stamp" ] \
 fi
 
 mkdir -p "$cache"
+# The real path: through a symlinked .cache (a git worktree sharing another checkout's) NuGet restores the bridge with
+# no project references, and edge-js then cannot load Microsoft.Extensions.DependencyModel.
+cache="$(cd "$cache" && pwd -P)"
 # Built beside the live folders and swapped in at the end: tests running meanwhile keep a complete bridge folder.
 rm -rf "$cache/src" "$cache/src-x86" "$cache/bridge.new" "$cache/standin-x86.new" "$cache/stamp"
 cp -r "$fixtures" "$cache/src"
