@@ -206,3 +206,26 @@ test('schemaVersion 1 and 2 in one store: every reader reads both, the first tre
   const plan = await pruneStore(store, { policy: { keepLast: 2 }, now: new Date(), candidates: retentionCandidates, dryRun: true });
   t.deepEqual(plan.plan.deleteObjects, []);
 });
+
+test('an unchanged application keeps the warnings its export recorded (MissingInstallAction), in its unchanged record; set-wide warnings stay in the root', async (t) => {
+  const store = createMemoryStore();
+  // A warning only an export finds (the ADF of the MSI): the record carries it to the sets that reuse the export.
+  const group = await sampleGroup((s) => {
+    s.applications.find((a) => a.name === 'Contoso.Billing')!.resources.find((r) => r.luid === 'Contoso.Billing.config')!.properties['DestinationLocation'] = '';
+  });
+  const first = (await exportBackup(group, store, exportOptions({ storeIsLocal: true }), recordingReporter())).manifest!;
+  t.true(first.warnings.some((w) => w.kind === 'MissingInstallAction' && w.application === 'Contoso.Billing'));
+  const warningsOf = (m: typeof first, app: string): string[] => m.warnings.filter((w) => w.application === app).map((w) => `${w.kind}|${w.message}`).sort();
+  t.true(warningsOf(first, 'Contoso.Billing').some((w) => w.startsWith('MaskedPassword|')));
+  t.true(warningsOf(first, 'Contoso.Portal').some((w) => w.startsWith('LocalWebDirectory|')));
+  group.application('Zahlungsverkehr Süd').references.push('Contoso.Billing');
+  const second = await readManifest(store, (await exportBackup(group, store, exportOptions({ storeIsLocal: true }), recordingReporter())).manifest!.setId);
+  for (const app of ['Contoso.Billing', 'Contoso.Portal']) {
+    t.deepEqual(warningsOf(second, app), warningsOf(first, app), `${app}: the same warnings`);
+    t.is(root(store, second.setId).applications.find((e) => e.name === app)!.record, root(store, first.setId).applications.find((e) => e.name === app)!.record, `${app}: the same record`);
+  }
+  // The store-on-this-machine warning is about the run, not an application: one per set, in the root.
+  t.is(second.warnings.filter((w) => w.kind === 'SameMachineStore').length, 1);
+  t.is(root(store, second.setId).warnings.filter((w) => w.kind === 'SameMachineStore').length, 1);
+  t.is(root(store, second.setId).summary.warnings, second.warnings.length);
+});
