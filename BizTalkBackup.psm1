@@ -28,8 +28,9 @@ Register-BtsArgumentCompleter
 <#
 The DSC resource BtsAppBackup (class-based; Windows PowerShell 5.1 and PowerShell 7). It keeps a store's latest
 backup set current: Test() is true when the live group matches the latest set (Compare-BtsAppBackup's change
-detection), the set is younger than MaxAge, and a Test-BtsAppBackup of that set succeeded (the store's run log says
-so); Set() runs Export-BtsAppBackup (with -Full when the set is only too old, so that a new set is written) and
+detection), the set was written or last confirmed current by an export within MaxAge (an export that changes nothing
+writes no set, only a run-log record naming it), and a Test-BtsAppBackup of that set succeeded (the store's run log
+says so); Set() runs Export-BtsAppBackup (incremental: it writes a new set or confirms the latest) and
 Test-BtsAppBackup of the set it names; Get() returns the latest set's id, age, application count and state. DSC
 properties must have MOF types: MaxAge is a TimeSpan written as a string ('1.00:00:00' is one day, '12:00:00' twelve
 hours; empty: no age limit). Ensure Absent makes the resource do nothing: it never deletes a backup (that is
@@ -120,8 +121,8 @@ class BtsAppBackup {
         $export['LiteralPath'] = $this.Path
         if ($this.Name) { $export['Name'] = $this.Name }
         if ($this.ExcludeName) { $export['ExcludeName'] = $this.ExcludeName }
-        # Only too old: an incremental export would find nothing changed and write no set.
-        if ($facts.State -eq 'Expired') { $export['Full'] = $true }
+        # Only too old: the incremental export confirms the set (a run-log record naming it) or writes a new one; never a
+        # full export of every application, which on a real server costs an ExportApp per application.
         if ($this.EventLog) { $export['EventLog'] = $true }
         $set = @(Export-BtsAppBackup @export -EnableException -Confirm:$false | Where-Object { $_.PSObject.TypeNames -contains 'BizTalkBackup.BackupSet' }) | Select-Object -Last 1
         if ($null -eq $set) { throw ('BizTalkBackup.E_DSC_NO_SET: the export of {0} named no backup set.' -f $this.Path) }

@@ -4,7 +4,9 @@ function Get-BtsAppBackupState {
     Whether a store's latest backup set is current, for the BtsAppBackup DSC resource: one state, and the facts
     behind it (latest set id, its age, application count, verified, changed).
     .DESCRIPTION
-    Cheap checks first, the group last: no store or no set is Missing; a set older than -MaxAge is Expired; a set
+    Cheap checks first, the group last: no store or no set is Missing; a set last confirmed longer ago than -MaxAge
+    is Expired (confirmed: written, or found current by a later export that changed nothing, which writes no set but
+    leaves a run-log record naming it); a set
     that no successful Test-BtsAppBackup of that whole set has recorded in the store's run log is Unverified; then the
     live group is compared with the set (Compare-BtsAppBackup, the export's own change detection) and any application
     Added, Removed or Changed makes it Changed. Otherwise the state is Current. Reads only.
@@ -32,6 +34,7 @@ function Get-BtsAppBackupState {
         State            = 'Missing'
         LatestSetId      = $null
         CreatedAt        = $null
+        ConfirmedAt      = $null
         Age              = $null
         ApplicationCount = 0
         Verified         = $false
@@ -55,16 +58,27 @@ function Get-BtsAppBackupState {
     }
     $state.LatestSetId = [string]$latest.SetId
     $state.CreatedAt = $createdAt
-    $state.Age = [System.DateTime]::UtcNow - $createdAt
     $state.ApplicationCount = [int]$latest.Applications
+    # An export that finds nothing changed writes no set (sets store only what is new) but records the set it found
+    # current: the set is as fresh as its latest confirmation, so a quiet group never needs a full export.
+    $records = @(Get-BtsAppBackupLog -LiteralPath $Path -Result Ok -ErrorAction Stop | Where-Object { $_.SetId -eq $state.LatestSetId })
+    $confirmedAt = $createdAt
+    foreach ($record in @($records | Where-Object { $_.Operation -eq 'export' })) {
+        $end = $record.End
+        if ($end -isnot [System.DateTime]) { $end = [System.DateTime]::Parse([string]$end, [System.Globalization.CultureInfo]::InvariantCulture, [System.Globalization.DateTimeStyles]::AdjustToUniversal -bor [System.Globalization.DateTimeStyles]::AssumeUniversal) }
+        $end = ([System.DateTime]$end).ToUniversalTime()
+        if ($end -gt $confirmedAt) { $confirmedAt = $end }
+    }
+    $state.ConfirmedAt = $confirmedAt
+    $state.Age = [System.DateTime]::UtcNow - $confirmedAt
 
     if ($null -ne $MaxAge -and $state.Age -gt $MaxAge) {
         $state.State = 'Expired'
-        $state.Reason = ('set {0} is {1:%d}d {1:hh}h{1:mm} old, more than MaxAge {2}' -f $state.LatestSetId, $state.Age, $MaxAge)
+        $state.Reason = ('set {0} was last confirmed current {1:%d}d {1:hh}h{1:mm} ago, more than MaxAge {2}' -f $state.LatestSetId, $state.Age, $MaxAge)
         return $state
     }
 
-    $verifications = @(Get-BtsAppBackupLog -LiteralPath $Path -Result Ok -ErrorAction Stop | Where-Object { $_.Operation -eq 'verify' -and $_.SetId -eq $state.LatestSetId })
+    $verifications = @($records | Where-Object { $_.Operation -eq 'verify' })
     $state.Verified = $verifications.Count -gt 0
     if (-not $state.Verified) {
         $state.State = 'Unverified'

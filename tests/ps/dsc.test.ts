@@ -75,13 +75,17 @@ Out-Step 'changed' (Get-Snapshot $r)
 $r.Set()
 Out-Step 'after-second-set' (Get-Snapshot $r)
 
-# Too old: a set older than MaxAge; nothing changed, so Set() must write a new set (a full export).
+# Too old: a set confirmed longer ago than MaxAge; nothing changed, so Set()'s incremental export confirms it (a run-log
+# record naming it, no new set) and Test() is true again.
 $r.MaxAge = '00:00:01'
 Start-Sleep -Milliseconds 1500
 Out-Step 'expired' (Get-Snapshot $r)
 $r.Set()
 $r.MaxAge = '1.00:00:00'
 Out-Step 'after-expired-set' (Get-Snapshot $r)
+$facts = & (Get-Module BizTalkBackup) { param($p, $s) Get-BtsAppBackupState -Path $p -Group @{ SimulatorState = $s } } ${psQuote(store)} ${psQuote(state)}
+$confirmations = @(Get-BtsAppBackupLog -LiteralPath ${psQuote(store)} | Where-Object Operation -EQ 'export')
+Out-Step 'confirmed' @{ exports = $confirmations.Count; setId = [string]$confirmations[-1].SetId; exported = $confirmations[-1].Counts.exported; sets = @(Get-BtsAppBackup -LiteralPath ${psQuote(store)}).Count; confirmedAfterWritten = [bool]($facts.ConfirmedAt -gt $facts.CreatedAt.AddSeconds(1)) }
 
 # A set nobody verified: an export outside the resource.
 $null = Export-BtsAppBackup -LiteralPath ${psQuote(store)} -SimulatorState ${psQuote(state)} -Full -EnableException
@@ -168,8 +172,8 @@ else {
 
   t.like(step('expired'), { state: 'Expired', test: false, latest: second['latest'] });
   const third = step('after-expired-set');
-  t.like(third, { state: 'Current', test: true });
-  t.not(third['latest'], second['latest'], 'an expired set is replaced by a new one even though nothing changed');
+  t.like(third, { state: 'Current', test: true, latest: second['latest'] });
+  t.like(step('confirmed'), { exports: 3, setId: second['latest'], exported: 0, sets: 2, confirmedAfterWritten: true }, 'an expired set is confirmed by an incremental export that writes no set (no full export), and its age counts from then');
 
   t.like(step('unverified'), { state: 'Unverified', test: false });
   t.not(step('unverified')['latest'], third['latest']);
