@@ -61,6 +61,11 @@ function Get-BtsAppBackupReport {
     .PARAMETER BtsTaskTimeout
     Seconds before a BTSTask call is stopped, for -Live.
 
+    .PARAMETER Backend
+    The BizTalk back end for -Live: Auto (default: on a BizTalk server the deployment API in this process, else the
+    deployment API in a 32-bit helper, else BTSTask one process per call), DeploymentApi, BTSTask, or Simulator (the
+    same as -Simulator). -Verbose says which back end answered and why the better ones did not.
+
     .PARAMETER Catalog
     Where application facts come from on a real group, for -Live: Auto, ExplorerOM or BTSTask.
 
@@ -151,6 +156,9 @@ function Get-BtsAppBackupReport {
         [ValidateRange(1, 86400)]
         [int]$BtsTaskTimeout,
 
+        [ValidateSet('Auto', 'DeploymentApi', 'BTSTask', 'Simulator')]
+        [string]$Backend,
+
         [ValidateSet('Auto', 'ExplorerOM', 'BTSTask')]
         [string]$Catalog,
 
@@ -180,7 +188,7 @@ function Get-BtsAppBackupReport {
             if ($Live) {
                 $request['live'] = $true
                 Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$Simulator -SimulatorState $SimulatorState `
-                    -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
+                    -Server $Server -Database $Database -BtsTaskPath $BtsTaskPath -BtsTaskTimeout $BtsTaskTimeout -Backend $Backend -Catalog $Catalog -ExplorerOMPath $ExplorerOMPath -ExplorerOmTimeout $ExplorerOmTimeout
             }
             Invoke-BtsCore -Command 'report' -Request $request -Caller $PSCmdlet -EnableException:$EnableException -Environment $childEnvironment
         }

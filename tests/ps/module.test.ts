@@ -139,6 +139,14 @@ test('state-changing cmdlets support -WhatIf/-Confirm (Import and Remove at Conf
   t.deepEqual(byName.get('Import-BtsAppBackup')?.Secrets, ['SecretsPassphrase:SecureString']);
 });
 
+test('every cmdlet that reaches a group (-Simulator) also takes -Backend, with the same choices', async (t) => {
+  const shapes = await session.json<{ Name: string; Backend: string }[]>(
+    "Get-Command -Module BizTalkBackup | Where-Object { $_.Parameters.ContainsKey('Simulator') } | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Backend = if ($_.Parameters.ContainsKey('Backend')) { (@($_.Parameters['Backend'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] })[0].ValidValues -join ',') } else { '' } } }",
+  );
+  t.true(shapes.length >= 5, shapes.map((s) => s.Name).join(', '));
+  for (const shape of shapes) t.is(shape.Backend, 'Auto,DeploymentApi,BTSTask,Simulator', shape.Name);
+});
+
 test('the format file gives every result kind a short default table', async (t) => {
   const views = await session.json<string[]>(
     "Get-FormatData -TypeName 'BizTalkBackup.*' | ForEach-Object { $_.TypeNames[0] + ':' + $_.FormatViewDefinition[0].Control.GetType().Name } | Sort-Object",
