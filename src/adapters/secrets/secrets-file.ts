@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { SecretEntry } from '../../core/secrets.js';
 import { BtsBackupError, hints } from '../../errors/index.js';
+import { writeFileWhole } from '../write-file-whole.js';
 
 /**
  * The secrets file: binding passwords a restore puts back in place of `******`, encrypted at rest.
@@ -133,16 +133,7 @@ export async function readSecretsFile(file: string, passphrase: string): Promise
 
 /** Writes the file atomically (temp beside it, then rename), readable by its owner only. */
 export async function writeSecretsFile(file: string, entries: readonly SecretEntry[], passphrase: string, params: ScryptParameters = DEFAULT_SCRYPT): Promise<void> {
-  const text = await encryptSecrets(entries, passphrase, params);
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const handle = await fs.open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(temp, file);
+  await writeFileWhole(file, await encryptSecrets(entries, passphrase, params), { mode: 0o600 });
 }
 
 export async function secretsFileExists(file: string): Promise<boolean> {
