@@ -434,19 +434,45 @@ export function psQuote(value: string): string {
 
 /** A command-line argument as cmd.exe and PowerShell both pass it: quoted when it holds anything but safe characters. */
 export function cliQuote(value: string): string {
-  if (/^[A-Za-z0-9_.:\\/=,+@-]+$/.test(value)) return value;
+  // Bare only when safe; never a leading @ (PowerShell reads `@name` as splatting the variable $name).
+  if (/^[A-Za-z0-9_.:\\/=,+-][A-Za-z0-9_.:\\/=,+@-]*$/.test(value)) return value;
   return `"${value.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`;
 }
+
+/**
+ * True when cliQuote(value) means the same text in cmd.exe and in PowerShell. Inside double quotes cmd.exe still
+ * expands %VAR% and has no escape for a quote (a \" ends its quoting: `&calc&` after it runs), PowerShell expands
+ * $(...), $name and backtick escapes and ends the string at a typographic double quote; a line break ends a command in
+ * cmd.exe. A value with any of them has no command line safe to paste.
+ */
+export function cliSafe(value: string): boolean {
+  return !/[\u0000-\u001f\u007f\u0085\u2028\u2029"`%!\u201c\u201d\u201e]|\$(?![\\/]|$)/.test(value);
+}
+
+const NO_SAFE_CLI = '(no command line: a name or path here holds a character cmd.exe or PowerShell would read as code (" $ ` % ! or a line break); run the PowerShell command)';
+
+/** The command line when every value in it is safe to paste (cliSafe), else a note to use the PowerShell command. */
+const cliLine = (values: readonly string[], line: () => string): string => (values.every(cliSafe) ? line() : NO_SAFE_CLI);
 
 /** Wildcard characters in a -Name/--name escaped so the application is matched by its name only. */
 function literalName(name: string): string {
   return name.replace(/[*?[\]`]/g, (c) => `\`${c}`);
 }
 
+/**
+ * The same for --name without a backtick (inside double quotes PowerShell would eat it before btsbackup sees it): each
+ * wildcard character as a one-character class, `[*]`, `[?]`, `[[]`.
+ */
+function cliLiteralName(name: string): string {
+  return name.replace(/[*?[]/g, (c) => `[${c}]`);
+}
+
 function buildRunbook(input: ReportInput, apps: ReportApplication[], hosts: ReportHost[], handlers: ReportHandler[], masked: ReportMaskedPassword[]): RunbookStep[] {
   const { manifest } = input;
   const store = input.store;
   const set = manifest.setId;
+  // A set id is [0-9A-Za-z-]; one read from a tampered manifest is quoted rather than pasted as code.
+  const psSet = /^[0-9A-Za-z-]+$/.test(set) ? set : psQuote(set);
   const secretsFile = input.secrets?.file ?? '<secrets file>';
   const steps: Omit<RunbookStep, 'number'>[] = [];
   steps.push({
@@ -525,8 +551,8 @@ function buildRunbook(input: ReportInput, apps: ReportApplication[], hosts: Repo
       details,
       commands: [
         {
-          ps: `Import-BtsAppBackup -Path ${psQuote(store)} -SetId ${set} -Name ${psQuote(name)}${withSecrets ? ` -SecretsFile ${psQuote(secretsFile)} -SecretsPassphrase $passphrase` : ''}`,
-          cli: `btsbackup restore --store ${cliQuote(store)} --set ${set} --name ${cliQuote(name)}${withSecrets ? ` --secrets-file ${cliQuote(secretsFile)}` : ''}`,
+          ps: `Import-BtsAppBackup -Path ${psQuote(store)} -SetId ${psSet} -Name ${psQuote(name)}${withSecrets ? ` -SecretsFile ${psQuote(secretsFile)} -SecretsPassphrase $passphrase` : ''}`,
+          cli: cliLine([store, set, cliLiteralName(app.name), ...(withSecrets ? [secretsFile] : [])], () => `btsbackup restore --store ${cliQuote(store)} --set ${cliQuote(set)} --name ${cliQuote(cliLiteralName(app.name))}${withSecrets ? ` --secrets-file ${cliQuote(secretsFile)}` : ''}`),
         },
       ],
     });
@@ -541,8 +567,8 @@ function buildRunbook(input: ReportInput, apps: ReportApplication[], hosts: Repo
     ],
     commands: [
       {
-        ps: `Import-BtsAppBackup -Path ${psQuote(store)} -SetId ${set} -Mode Install${masked.length > 0 ? ` -SecretsFile ${psQuote(secretsFile)} -SecretsPassphrase $passphrase` : ''}`,
-        cli: `btsbackup restore --store ${cliQuote(store)} --set ${set} --mode install${masked.length > 0 ? ` --secrets-file ${cliQuote(secretsFile)}` : ''}`,
+        ps: `Import-BtsAppBackup -Path ${psQuote(store)} -SetId ${psSet} -Mode Install${masked.length > 0 ? ` -SecretsFile ${psQuote(secretsFile)} -SecretsPassphrase $passphrase` : ''}`,
+        cli: cliLine([store, set, ...(masked.length > 0 ? [secretsFile] : [])], () => `btsbackup restore --store ${cliQuote(store)} --set ${cliQuote(set)} --mode install${masked.length > 0 ? ` --secrets-file ${cliQuote(secretsFile)}` : ''}`),
       },
     ],
   });
@@ -550,7 +576,7 @@ function buildRunbook(input: ReportInput, apps: ReportApplication[], hosts: Repo
     phase: 'verify',
     title: 'Verification',
     details: ['Compare the rebuilt group with this set: every application should be Unchanged. Then start the host instances and the applications.'],
-    commands: [{ ps: `Compare-BtsAppBackup -Path ${psQuote(store)} -SetId ${set}`, cli: `btsbackup compare --store ${cliQuote(store)} --against ${set}` }],
+    commands: [{ ps: `Compare-BtsAppBackup -Path ${psQuote(store)} -SetId ${psSet}`, cli: cliLine([store, set], () => `btsbackup compare --store ${cliQuote(store)} --against ${cliQuote(set)}`) }],
   });
   return steps.map((step, i) => ({ number: i + 1, ...step }));
 }

@@ -157,7 +157,7 @@ test('runbook: prerequisites, then one step per application in import order with
   t.deepEqual(model.runbook.filter((s) => s.phase === 'applications').map((s) => s.application), ['Shared', 'Orders', "O'Brien [EU]"]);
   const last = model.runbook[7]!;
   t.is(last.commands[0]!.ps, `Import-BtsAppBackup -Path '\\\\backup01\\BizTalk Backups' -SetId ${SET} -Name 'O''Brien \`[EU\`]' -SecretsFile '<secrets file>' -SecretsPassphrase $passphrase`);
-  t.is(last.commands[0]!.cli, `btsbackup restore --store "\\\\backup01\\BizTalk Backups" --set ${SET} --name "O'Brien \`[EU\`]" --secrets-file "<secrets file>"`);
+  t.is(last.commands[0]!.cli, `btsbackup restore --store "\\\\backup01\\BizTalk Backups" --set ${SET} --name "O'Brien [[]EU]" --secrets-file "<secrets file>"`);
   t.is(model.runbook[6]!.commands[0]!.cli, `btsbackup restore --store "\\\\backup01\\BizTalk Backups" --set ${SET} --name Orders`);
   t.regex(model.runbook[9]!.commands[0]!.cli, /^btsbackup compare --store .* --against 20261101T020000Z-abc123$/);
 });
@@ -228,6 +228,7 @@ const quoting: [string, string, string][] = [
   ['say "hi"', "'say \"hi\"'", '"say \\"hi\\""'],
   ['C:\\dir\\', "'C:\\dir\\'", 'C:\\dir\\'],
   ['C:\\my dir\\', "'C:\\my dir\\'", '"C:\\my dir\\\\"'],
+  ['@splat', "'@splat'", '"@splat"'],
 ];
 for (const [value, ps, cli] of quoting) {
   test(`quoting ${value}`, (t) => {
