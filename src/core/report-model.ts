@@ -1,6 +1,7 @@
 // The disaster-recovery report: one document an administrator rebuilds a group from. Built here from plain data (a
 // set's manifest, the store's run log, which secrets a secrets file holds, what the bindings name); rendered to HTML,
 // Markdown and JSON by src/formats/report. Pure: the clock, the store and the secrets file are read by the caller.
+import { emptyBindingsSummary } from './bindings-summary.js';
 import type { CompareResult } from './compare-applications.js';
 import type { Manifest, ManifestApplication, ManifestWarning } from './manifest.js';
 import { ResourceType } from './model.js';
@@ -279,7 +280,8 @@ function reportApplications(manifest: Manifest): ReportApplication[] {
     const app = node.app;
     const backupStatus = failure !== undefined ? 'Failed' : (app?.backupStatus ?? 'Failed');
     const state: ReportAppState = backupStatus === 'Failed' ? 'failed' : warnings.length > 0 ? 'warnings' : backupStatus === 'Exported' ? 'exported' : 'unchanged';
-    const hosts = app === undefined ? [] : uniqueSorted([...app.bindings.sendPorts.map((p) => p.host), ...app.bindings.receiveLocations.map((l) => l.host), ...app.bindings.services.map((s) => s.host)].filter((h) => h !== ''));
+    const bindings = app?.bindings ?? emptyBindingsSummary();
+    const hosts = uniqueSorted([...bindings.sendPorts.map((p) => p.host), ...bindings.receiveLocations.map((l) => l.host), ...bindings.services.map((s) => s.host)].filter((h) => h !== ''));
     return {
       name: node.name,
       importOrder: index + 1,
@@ -351,15 +353,17 @@ function hostsAndHandlers(apps: readonly ManifestApplication[]): { hosts: Report
     handlers.set(id, entry);
   };
   for (const app of apps) {
-    for (const p of app.bindings.sendPorts) {
+    // A manifest without a bindings summary reads as no bindings, as restore reads it (plan-restore).
+    const bindings = app.bindings ?? emptyBindingsSummary();
+    for (const p of bindings.sendPorts) {
       host(p.host, p.hostTrusted, app.name, false);
       handler(p.transport, p.host, 'Send', app.name);
     }
-    for (const l of app.bindings.receiveLocations) {
+    for (const l of bindings.receiveLocations) {
       host(l.host, l.hostTrusted, app.name, ISOLATED_ADAPTERS.has(lower(l.transport)));
       handler(l.transport, l.host, 'Receive', app.name);
     }
-    for (const s of app.bindings.services) host(s.host, s.hostTrusted, app.name, false);
+    for (const s of bindings.services) host(s.host, s.hostTrusted, app.name, false);
   }
   const sortUsers = <T extends { usedBy: string[] }>(x: T): T => ({ ...x, usedBy: [...x.usedBy].sort(compareNames) });
   return {

@@ -236,3 +236,11 @@ for (const [value, ps, cli] of quoting) {
     t.is(cliQuote(value), cli);
   });
 }
+
+test('a manifest application without a bindings summary reads as no bindings (as restore reads it), not a crash', (t) => {
+  const bare = app('Legacy') as Partial<ManifestApplication>;
+  delete bare.bindings;
+  const model = buildReportModel(base(manifest([app('Shared'), bare as ManifestApplication])));
+  t.deepEqual(model.applications.find((a) => a.name === 'Legacy')!.hosts, []);
+  t.is(model.applications.length, 2);
+});
