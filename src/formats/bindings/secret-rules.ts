@@ -110,23 +110,35 @@ const FILE_FIELD_RULES: readonly FileFieldRule[] = [
   {
     id: 'config-element',
     shape: 'file-field',
-    matches: 'in a file that is not a binding file: the text of an element named like a secret field (the first four field rules: `<Password>`, `<ProxyPwd>`, `<ClientSecret>`, `<AccessToken>`, `<SharedAccessKey>`, with or without a namespace prefix)',
+    matches: 'in a file that is not a binding file: the text of an element named like a secret field (the first four field rules: `<Password>`, `<ProxyPwd>`, `<ClientSecret>`, `<AccessToken>`, `<SharedAccessKey>`) or a key named for what it unlocks (`<ApiKey>`, `<SubscriptionKey>`, `<PrivateKey>`), with or without a namespace prefix; not `true`/`false`',
     example: '<smtp><Password>s3cr3t</Password></smtp>',
     pattern: /<((?:[A-Za-z_][\w.-]*:)?)(?<name>[A-Za-z_][\w.-]*)(?:\s(?:[^<>"']|"[^"<]*"|'[^'<]*')*)?>(?<value>[^<]*)<\/\1\k<name>\s*>/g,
   },
   {
     id: 'json-property',
     shape: 'file-field',
-    matches: 'in a file that is not a binding file: a JSON string property named like a secret field or an app setting (`"password"`, `"ClientSecret"`, `"ApiKey"`, `"token"`)',
+    matches: 'in a file that is not a binding file: a JSON string property named like a secret field or a key named for what it unlocks (`"password"`, `"ClientSecret"`, `"token"`, `"ApiKey"`, `"api_key"`; not `"key"`, `"partitionKey"`, `"tokenType"`); not `true`/`false`',
     example: '{ "Smtp": { "Password": "s3cr3t" } }',
     pattern: /"(?<name>[A-Za-z_$][\w.$-]*)"\s*:\s*"(?<value>(?:[^"\\\r\n]|\\.)*)"/g,
   },
 ];
 
+/**
+ * A key named for what it unlocks (`ApiKey`, `api_key`, `Ocp-Apim-Subscription-Key`, `PrivateKey`, `InstrumentationKey`).
+ * Not any name ending in Key nor holding token/pass (the app-setting rule's test): in a JSON file or config element
+ * those are ordinary data (`"key": "Region"`, `"partitionKey"`, `"primaryKey"`, `"tokenType"`, `"bypassProxyOnLocal"`,
+ * `"passwordPolicy"`), and a masked value makes a restore without a secrets file refuse (E_SECRET_MISSING).
+ */
+const isSecretKeyName = (name: string): boolean => /(api|subscription|private|client|access|account|storage|sas|signing|encryption|master|license|licence|auth|function|instrumentation)[_.-]?key$/i.test(name);
+const isFileFieldName = (name: string): boolean => isSecretName(name) || isSecretKeyName(name);
+
 const FILE_FIELD_NAME: Record<string, (name: string) => boolean> = {
-  'config-element': isSecretName,
-  'json-property': (name) => isSecretName(name) || SETTING_RULE.key(name),
+  'config-element': isFileFieldName,
+  'json-property': isFileFieldName,
 };
+
+/** A switch (`<RequirePassword>true</RequirePassword>`, `"usePassword": "false"`) is a setting, not a secret. */
+const isSwitchValue = (value: string): boolean => /^\s*(true|false)\s*$/i.test(value);
 
 /** The rule table, in the order the README lists it. */
 export const SECRET_RULES: readonly SecretRuleRow[] = [...FIELD_RULES, ...VALUE_RULES, SETTING_RULE, ...FILE_FIELD_RULES].map(({ id, shape, matches, example }) => ({ id, shape, matches, example }));
@@ -226,7 +238,7 @@ export function findSecretSpans(text: string, options: { appSettings?: boolean }
       for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
         const name = m.groups?.['name'] ?? '';
         const at = m.indices?.groups?.['value']?.[0];
-        if (at !== undefined && FILE_FIELD_NAME[rule.id]?.(name) === true) add(rule.id, rule.id === 'config-element' ? name : `json:${name}`, at, m.groups?.['value'] ?? '');
+        if (at !== undefined && FILE_FIELD_NAME[rule.id]?.(name) === true && !isSwitchValue(m.groups?.['value'] ?? '')) add(rule.id, rule.id === 'config-element' ? name : `json:${name}`, at, m.groups?.['value'] ?? '');
         if (m[0].length === 0) pattern.lastIndex++;
       }
       flush();

@@ -188,6 +188,21 @@ test('file-field rules: a secret-named element or JSON property only; CDATA, chi
   t.deepEqual(two!.redactions.map((r) => r.kind), ['ConfigElementSecret', 'ConfigElementSecret']);
 });
 
+test('file-field rules: ordinary data named like a key, a token or a pass is not a secret (a restore would refuse it without a secrets file); keys named for what they unlock are', (t) => {
+  // Each of these was masked, and a restore of the file without a secrets file stopped with E_SECRET_MISSING.
+  const json = `{"settings": [{"key": "Region", "value": "EU"}], "partitionKey": "/customerId", "primaryKey": "OrderId", "cacheKey": "orders", "tokenType": "Bearer", "tokenEndpoint": "https://login.example/token", "bypassProxyOnLocal": "true", "passwordPolicy": "strong", "compassHeading": "N", "usePassword": "false"}`;
+  t.is(redactSecrets(enc(json), 'a.json'), undefined);
+  const config = `<c><RequirePassword>true</RequirePassword><ShowPassword>False</ShowPassword><SortKey>date</SortKey></c>`;
+  t.is(redactSecrets(enc(config), 'a.config'), undefined);
+  const keys = redactSecrets(enc(`{"ApiKey": "${CANARY}1", "x-api-key": "${CANARY}2", "Ocp-Apim-Subscription-Key": "${CANARY}3", "PrivateKey": "${CANARY}4"}`), 'a.json');
+  t.deepEqual(keys!.redactions.map((r) => secretKey(r.location!)), ['file:a.json||json:ApiKey', 'file:a.json||json:x-api-key', 'file:a.json||json:Ocp-Apim-Subscription-Key', 'file:a.json||json:PrivateKey']);
+  t.false(dec(keys!.bytes).includes(CANARY));
+  // The same key as an element, as a person expects when the JSON one is masked.
+  const element = redactSecrets(enc(`<c><ApiKey>${CANARY}</ApiKey><SubscriptionKey>${CANARY}</SubscriptionKey></c>`), 'a.config');
+  t.deepEqual(element!.redactions.map((r) => secretKey(r.location!)), ['file:a.config||ApiKey', 'file:a.config||SubscriptionKey']);
+  t.false(dec(element!.bytes).includes(CANARY));
+});
+
 test('hostile config text: unclosed tags and quotes, and secrets, by the hundred thousand are scanned in linear time', (t) => {
   // Unclosed tags made the tag patterns scan to the end of the text from every start, and many secrets made the overlap
   // check and the replacement quadratic: minutes at this size, each. [piece, secrets in 200,000 repeats]
