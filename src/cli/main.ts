@@ -8,6 +8,7 @@ import { Interruption } from './interrupt.js';
 import { Output, toTyped, type OutputStreams } from './output.js';
 import { endIfCallsAbandoned, runStop } from './run-stop.js';
 import { loggedOperation, writeRunRecord } from './run-log.js';
+import { readFileSync } from 'node:fs';
 import { checkOptionTypes, type DeclaredOptions } from './option-types.js';
 
 /**
@@ -47,7 +48,7 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
   for (const command of commands) {
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {
       commandName = command.command.split(' ')[0] ?? command.command;
-      checkOptionTypes(args, (parser as unknown as { getOptions(): DeclaredOptions }).getOptions());
+      checkOptionTypes(args, (parser as unknown as { getOptions(): DeclaredOptions }).getOptions(), requestedValues(args['request']));
       out = new Output({ json: args['json'] === true, verbose: args['verbose'] === true }, streams);
       // Every command first removes the temp areas of runs that died (kill -9, power loss): no clear-text secret
       // staged by one of them outlives the start of the next run.
@@ -138,3 +139,14 @@ class ClosedOutput {
 
 process.exitCode = await main(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true });
 endIfCallsAbandoned(process.exitCode);
+
+/** The values of a --request file as written (yargs has already read it, and turned "yes" for a switch into false). */
+function requestedValues(file: unknown): Readonly<Record<string, unknown>> | undefined {
+  if (typeof file !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -54,3 +54,21 @@ test('a --request file with a wrong type is E_USAGE naming the option, and nothi
   const typed = await runCli(['export', '--simulator', '--store', store, '--btstask-timeout', 'soon', '--json']);
   t.like(typed.err.find((l) => l['type'] === 'error'), { code: 'E_USAGE', target: '--btstask-timeout' });
 });
+
+test('a --request switch written as a text other than true/false is E_USAGE: "dryRun": "yes" pruned for real', async (t) => {
+  const dir = await makeTempDir('cli-request-switch');
+  const store = path.join(dir, 'store');
+  t.is((await runCli(['export', '--simulator', '--store', store])).exitCode, 0);
+  t.is((await runCli(['export', '--simulator', '--store', store, '--full'])).exitCode, 0);
+  const file = path.join(dir, 'request.json');
+  await writeFile(file, JSON.stringify({ store, keepLast: 1, dryRun: 'yes' }));
+  const run = await runCli(['prune', '--request', file, '--json']);
+  t.is(run.exitCode, 2, run.stderr);
+  t.like(run.err.find((l) => l['type'] === 'error'), { code: 'E_USAGE', target: '--dry-run' });
+  const listed = await runCli(['list', '--store', store, '--json']);
+  t.is(listed.out.filter((l) => l['type'] === 'result').length, 2, 'both sets are still there');
+  // "true" and "false" as texts keep meaning what yargs reads them as.
+  await writeFile(file, JSON.stringify({ store, keepLast: 1, dryRun: 'true' }));
+  t.is((await runCli(['prune', '--request', file, '--json'])).exitCode, 0);
+  t.is((await runCli(['list', '--store', store, '--json'])).out.filter((l) => l['type'] === 'result').length, 2);
+});
