@@ -1,4 +1,6 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { BtsBackupError } from '../../errors/index.js';
 import { mapWriteError } from '../store/atomic-write.js';
 import { writeFileWhole } from '../write-file-whole.js';
 
@@ -11,6 +13,10 @@ export async function writeReportFile(target: string, text: string): Promise<voi
   try {
     await writeFileWhole(file, text);
   } catch (error) {
+    // A folder at the target: the rename's error named the temp file (".dr.html.1234.ab12cd.tmp"), not what the user gave.
+    if (await fs.stat(file).then((st) => st.isDirectory(), () => false)) {
+      throw new BtsBackupError('E_IO', `${file} is a folder: the report is written to a file.`, { target: file, hint: `Name a file, for example ${path.join(file, 'dr-report.html')}.`, cause: error });
+    }
     throw mapWriteError(error, file);
   }
 }
