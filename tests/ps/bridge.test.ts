@@ -2,27 +2,17 @@
 // typed objects, ErrorRecords, warnings, verbose, progress, exit codes, truncated output, node too old
 // (RELIABILITY 20, 23, 24), the request file and -WhatIf.
 import test from 'ava';
-import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { writeFile, chmod } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PwshSession, findPwsh, psFixtures, psQuote, type Captured } from '../support/pwsh.js';
+import { PwshSession, psFixtures, psQuote, type Captured, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
-const pwsh = findPwsh();
 const fakeCore = path.join(psFixtures, 'fake-core.mjs');
 let session: PwshSession;
 let tmp: string;
 
-test.before(async () => {
-  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh (installs PowerShell 7 into .tools/pwsh)');
-  session = await PwshSession.start(pwsh);
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-ps-bridge-'));
-});
-
-test.after.always(async () => {
-  if (session !== undefined) await session.dispose();
-  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
-});
+test.before(async () => ({ session, tmp } = await startPwshFixture('bridge')));
+test.after.always(() => stopPwshFixture(session, tmp));
 
 const fake = (scenario: string): string =>
   `$env:FAKE_CORE_SCENARIO = ${psQuote(scenario)}; & (Get-Module BizTalkBackup) { $script:CoreScript = $args[0] } ${psQuote(fakeCore)}`;

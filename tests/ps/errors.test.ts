@@ -4,26 +4,16 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { createSampleGroupState } from '../../src/adapters/simulator/sample-group.js';
-import { PwshSession, findPwsh, manifestPath, psQuote } from '../support/pwsh.js';
+import { PwshSession, findPwsh, manifestPath, psQuote, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
 const pwsh = findPwsh();
 let session: PwshSession;
 let tmp: string;
 
-test.before(async () => {
-  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh (installs PowerShell 7 into .tools/pwsh)');
-  session = await PwshSession.start(pwsh);
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-ps-errors-'));
-});
-
-test.after.always(async () => {
-  if (session !== undefined) await session.dispose();
-  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
-});
+test.before(async () => ({ session, tmp } = await startPwshFixture('errors')));
+test.after.always(() => stopPwshFixture(session, tmp));
 
 interface Outcome {
   Caught: string | null;

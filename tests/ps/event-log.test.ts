@@ -6,24 +6,16 @@
 import { createFsStore } from '../../src/adapters/store/fs-store.js';
 import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
-import { existsSync } from 'node:fs';
 import { chmod, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeTempDir } from '../support/cli.js';
-import { PwshSession, coreCli, findPwsh, psQuote } from '../support/pwsh.js';
+import { PwshSession, psQuote, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
-const pwsh = findPwsh();
 let session: PwshSession;
 
-test.before(async () => {
-  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh (installs PowerShell 7 into .tools/pwsh)');
-  if (!existsSync(coreCli)) throw new Error(`the core is not built: ${coreCli} (npm run build)`);
-  session = await PwshSession.start(pwsh);
-});
-
-test.after.always(async () => {
-  if (session !== undefined) await session.dispose();
-});
+let tmp: string;
+test.before(async () => ({ session, tmp } = await startPwshFixture('event-log', { needsCore: true })));
+test.after.always(() => stopPwshFixture(session, tmp));
 
 /** A stand-in event log in the capture runspace: entries land in $global:__Events, sources in $global:__Sources. */
 function fakeEventLog(options: { sourceExists: boolean; createFails?: boolean }): string {

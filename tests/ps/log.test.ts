@@ -3,23 +3,14 @@
 import { createFsStore } from '../../src/adapters/store/fs-store.js';
 import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
-import { existsSync } from 'node:fs';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeTempDir, runCli } from '../support/cli.js';
-import { PwshSession, coreCli, findPwsh, psQuote } from '../support/pwsh.js';
-
-const pwsh = findPwsh();
+import { runCli } from '../support/cli.js';
+import { psQuote, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
 test('Get-BtsAppBackupLog -Last 1 -Result Failed: the failed verification as a typed RunRecord; -Since and the default table', async (t) => {
-  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh (installs PowerShell 7 into .tools/pwsh)');
-  if (!existsSync(coreCli)) throw new Error(`the core is not built: ${coreCli} (npm run build)`);
-  const dir = await makeTempDir('ps-log');
-  const session = await PwshSession.start(pwsh);
-  t.teardown(async () => {
-    await session.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { session, tmp: dir } = await startPwshFixture('log', { needsCore: true });
+  t.teardown(() => stopPwshFixture(session, dir));
   const store = path.join(dir, 'store');
   const first = await runCli(['export', '--simulator', '--store', store, '--json']);
   t.is(first.exitCode, 0, first.stderr);

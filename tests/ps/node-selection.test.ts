@@ -4,25 +4,15 @@
 // BizTalkBackup.E_NODE_START with a hint.
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import { copyFile, chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { PwshSession, findPwsh, psQuote, repoRoot } from '../support/pwsh.js';
+import { PwshSession, psQuote, repoRoot, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
-const pwsh = findPwsh();
 let session: PwshSession;
 let tmp: string;
 
-test.before(async () => {
-  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh');
-  session = await PwshSession.start(pwsh);
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-ps-node-'));
-});
-
-test.after.always(async () => {
-  if (session !== undefined) await session.dispose();
-  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
-});
+test.before(async () => ({ session, tmp } = await startPwshFixture('node')));
+test.after.always(() => stopPwshFixture(session, tmp));
 
 interface Choice {
   Path: string;

@@ -1,23 +1,14 @@
 // Issue 14: Get-BtsAppBackupReport in real pwsh: -Path/-SetId/-Format/-OutFile, pipeline input from Get-BtsAppBackup,
 // a typed BizTalkBackup.Report, the short default table, and a typed error for a missing secrets file.
 import test from 'ava';
-import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeTempDir, runCli } from '../support/cli.js';
-import { PwshSession, coreCli, findPwsh, psQuote } from '../support/pwsh.js';
-
-const pwsh = findPwsh();
+import { runCli } from '../support/cli.js';
+import { psQuote, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
 test('Get-BtsAppBackupReport: -OutFile writes the page, piped sets give one report each, -Format Json carries the model, errors are typed', async (t) => {
-  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh (installs PowerShell 7 into .tools/pwsh)');
-  if (!existsSync(coreCli)) throw new Error(`the core is not built: ${coreCli} (npm run build)`);
-  const dir = await makeTempDir('ps-report');
-  const session = await PwshSession.start(pwsh);
-  t.teardown(async () => {
-    await session.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { session, tmp: dir } = await startPwshFixture('report', { needsCore: true });
+  t.teardown(() => stopPwshFixture(session, dir));
   const store = path.join(dir, 'store');
   const first = await runCli(['export', '--simulator', '--store', store, '--json']);
   t.is(first.exitCode, 0, first.stderr);

@@ -249,7 +249,6 @@ test.serial('Import-BtsAppBackup with the secrets file written from PowerShell r
   t.true(group.includes(SFTP_VALUE));
 });
 
-
 test.serial('the canary is in no output stream, no argv or environment, no request file and no file but the restored group', async (t) => {
   t.true(seen.length >= 10);
   for (const text of seen) t.false(text.includes(CANARY_STEM), text.slice(0, 200));

@@ -4,25 +4,15 @@
 // runs at once.
 import test, { type ExecutionContext } from 'ava';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PwshSession, findPwsh, manifestPath, psQuote } from '../support/pwsh.js';
+import { PwshSession, manifestPath, psQuote, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
-const pwsh = findPwsh();
 let session: PwshSession;
 let tmp: string;
 
-test.before(async () => {
-  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh (installs PowerShell 7 into .tools/pwsh)');
-  session = await PwshSession.start(pwsh);
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'btsbackup-ps-stop-'));
-});
-
-test.after.always(async () => {
-  if (session !== undefined) await session.dispose();
-  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
-});
+test.before(async () => ({ session, tmp } = await startPwshFixture('stop')));
+test.after.always(() => stopPwshFixture(session, tmp));
 
 interface Scenario {
   store: string;

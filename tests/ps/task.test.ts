@@ -7,25 +7,18 @@
 // cmdlets (New-ScheduledTaskAction/Trigger/Principal/Settings, Register-/Get-/Unregister-ScheduledTask).
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { makeTempDir, repoRoot } from '../support/cli.js';
-import { PwshSession, coreCli, findPwsh, psQuote } from '../support/pwsh.js';
+import { PwshSession, findPwsh, psQuote, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
 const pwsh = findPwsh();
 let session: PwshSession;
 
-test.before(async () => {
-  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh (installs PowerShell 7 into .tools/pwsh)');
-  if (!existsSync(coreCli)) throw new Error(`the core is not built: ${coreCli} (npm run build)`);
-  session = await PwshSession.start(pwsh);
-});
-
-test.after.always(async () => {
-  if (session !== undefined) await session.dispose();
-});
+let tmp: string;
+test.before(async () => ({ session, tmp } = await startPwshFixture('task', { needsCore: true })));
+test.after.always(() => stopPwshFixture(session, tmp));
 
 interface Definition {
   TaskName: string;

@@ -4,6 +4,8 @@
  * objects, ErrorRecords, warnings, verbose and progress records come back as JSON.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,4 +136,21 @@ export class PwshSession {
   async dispose(): Promise<void> {
     await this.shell.dispose();
   }
+}
+
+/**
+ * What most PowerShell test files start with: the real pwsh (or a clear error saying how to install it), the built core
+ * when the tests run it, a session with the module imported, and an empty temp folder. stopPwshFixture ends both.
+ */
+export async function startPwshFixture(prefix: string, options: { needsCore?: boolean } = {}): Promise<{ session: PwshSession; tmp: string }> {
+  const pwsh = findPwsh();
+  if (pwsh === undefined) throw new Error('pwsh not found: run tests/setup/40-pwsh.sh (installs PowerShell 7 into .tools/pwsh)');
+  if (options.needsCore === true && !existsSync(coreCli)) throw new Error(`the core is not built: ${coreCli} (npm run build)`);
+  const tmp = await mkdtemp(path.join(os.tmpdir(), `btsbackup-ps-${prefix}-`));
+  return { session: await PwshSession.start(pwsh), tmp };
+}
+
+export async function stopPwshFixture(session: PwshSession | undefined, tmp: string | undefined): Promise<void> {
+  if (session !== undefined) await session.dispose();
+  if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
 }
