@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { BtsBackupError } from '../errors/index.js';
 import {
+  corrupt,
+  isArtifactEntry,
+  isRecord,
   parseManifest,
+  requireString,
+  SHA256_HEX as SHA256,
   type ApplicationBackupStatus,
   type Manifest,
   type ManifestApplication,
@@ -100,8 +105,6 @@ export interface SetHeader {
   importOrder: string[];
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
-
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -160,13 +163,9 @@ export function parseRecord(bytes: Uint8Array, source: string): ApplicationRecor
       hint: 'Use the BizTalkBackup version that wrote this set, or a newer one.',
     });
   }
-  for (const key of ['name', 'fingerprint', 'exportedIn']) if (typeof value[key] !== 'string' || value[key] === '') throw corrupt(source, `${key} is missing`);
+  for (const key of ['name', 'fingerprint', 'exportedIn']) requireString(value, key, source);
   for (const key of ['artifacts', 'resources', 'references', 'warnings', 'redactions', 'packagedAssemblies']) if (!Array.isArray(value[key])) throw corrupt(source, `${key} is missing`);
-  for (const artifact of value['artifacts'] as unknown[]) {
-    if (!isRecord(artifact) || typeof artifact['sha256'] !== 'string' || !SHA256.test(artifact['sha256']) || typeof artifact['size'] !== 'number' || typeof artifact['name'] !== 'string') {
-      throw corrupt(source, 'an artifact is malformed');
-    }
-  }
+  for (const artifact of value['artifacts'] as unknown[]) if (!isArtifactEntry(artifact)) throw corrupt(source, 'an artifact is malformed');
   return value as unknown as ApplicationRecord;
 }
 
@@ -184,7 +183,7 @@ export function serializeRoot(root: SetRoot): Uint8Array {
 
 /** Parses a root (schemaVersion 2). */
 export function parseRoot(value: Record<string, unknown>, source: string): SetRoot {
-  for (const key of ['setId', 'createdAt']) if (typeof value[key] !== 'string' || value[key] === '') throw corrupt(source, `${key} is missing`);
+  for (const key of ['setId', 'createdAt']) requireString(value, key, source);
   if (!isRecord(value['group'])) throw corrupt(source, 'group is missing');
   if (!isRecord(value['summary'])) throw corrupt(source, 'summary is missing');
   for (const key of ['applications', 'warnings', 'failures', 'redactions', 'extras']) if (!Array.isArray(value[key])) throw corrupt(source, `${key} is missing`);
@@ -422,16 +421,4 @@ export function splitManifest(
 /** The objects a set's file names directly: its records (schemaVersion 2). Artifacts are named by the records. */
 export function rootRecords(stored: StoredSet): string[] {
   return stored.schemaVersion === 2 ? [...new Set(stored.root.applications.map((entry) => entry.record))] : [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function corrupt(source: string, problem: string, cause?: unknown): BtsBackupError {
-  return new BtsBackupError('E_MANIFEST_CORRUPT', `The manifest ${source} is corrupt: ${problem}.`, {
-    target: source,
-    hint: 'Run verify on the store; restore from another backup set if this one cannot be repaired.',
-    cause,
-  });
 }

@@ -130,7 +130,7 @@ export function parseManifest(bytes: Uint8Array | string, source: string): Manif
       throw corrupt(source, `applications[${index}] lacks artifacts, resources or references`);
     }
     for (const artifact of app['artifacts'] as unknown[]) {
-      if (!isRecord(artifact) || typeof artifact['sha256'] !== 'string' || !/^[0-9a-f]{64}$/.test(artifact['sha256']) || typeof artifact['size'] !== 'number' || typeof artifact['name'] !== 'string') {
+      if (!isArtifactEntry(artifact)) {
         throw corrupt(source, `an artifact of ${String(app['name'])} is malformed`);
       }
     }
@@ -149,15 +149,25 @@ export function serializeManifest(manifest: Manifest): string {
   return `${JSON.stringify({ ...manifest, schemaVersion: MANIFEST_SCHEMA_VERSION })}\n`;
 }
 
-function requireString(record: Record<string, unknown>, key: string, source: string): void {
+// The checks below are shared with the tree format's parsers (manifest-tree.ts): one message and one hint for every
+// corrupt set file, whichever its schemaVersion.
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function requireString(record: Record<string, unknown>, key: string, source: string): void {
   if (typeof record[key] !== 'string' || record[key] === '') throw corrupt(source, `${key} is missing`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function corrupt(source: string, problem: string, cause?: unknown): BtsBackupError {
+/** An artifact entry as a manifest or record names it: name, size and the SHA-256 of its object. */
+export function isArtifactEntry(value: unknown): boolean {
+  return isRecord(value) && typeof value['sha256'] === 'string' && SHA256_HEX.test(value['sha256']) && typeof value['size'] === 'number' && typeof value['name'] === 'string';
+}
+
+export function corrupt(source: string, problem: string, cause?: unknown): BtsBackupError {
   return new BtsBackupError('E_MANIFEST_CORRUPT', `The manifest ${source} is corrupt: ${problem}.`, {
     target: source,
     hint: 'Run verify on the store; restore from another backup set if this one cannot be repaired.',
