@@ -2,6 +2,7 @@ import { SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type
 import { BtsBackupError } from '../../errors/index.js';
 import { maskBindingPasswords } from '../../formats/bindings/binding-secrets.js';
 import type { ApplicationInventory, ApplicationInventoryFailure } from '../../ports/biztalk-group.js';
+import { bridgeValues, type ProbeResult } from '../explorerom/bridge-values.js';
 import { deploymentApiUnavailable } from './unavailable.js';
 
 /** What the TypeScript side asks DeploymentApiBridge.cs, in-process or through the 32-bit helper. */
@@ -13,12 +14,8 @@ export type DeploymentApiRequest =
 
 export type DeploymentApiInvoker = (request: DeploymentApiRequest) => Promise<unknown>;
 
-export interface DeploymentApiProbe {
-  assembly: string;
-  location: string;
-  process64: boolean;
-  runtime: string;
-}
+/** The same answer as ExplorerOM's probe: the engine assembly loaded, where, and in which process. */
+export type DeploymentApiProbe = ProbeResult;
 
 export interface DeploymentApiInventory {
   engine: string;
@@ -62,14 +59,7 @@ function bridgeError(error: Record<string, unknown>, target: string | undefined,
   }
 }
 
-export function parseDeploymentProbe(result: Record<string, unknown>): DeploymentApiProbe {
-  return {
-    assembly: str(result['assembly'], 'assembly'),
-    location: typeof result['location'] === 'string' ? result['location'] : '',
-    process64: bool(result['process64'], 'process64'),
-    runtime: typeof result['runtime'] === 'string' ? result['runtime'] : '',
-  };
-}
+export const parseDeploymentProbe = (result: Record<string, unknown>): DeploymentApiProbe => values.probe(result);
 
 const STATUSES: readonly ApplicationStatus[] = ['Started', 'Stopped', 'PartiallyStarted', 'NotApplicable'];
 
@@ -83,12 +73,7 @@ export function parseDeploymentInventory(result: Record<string, unknown>): Deplo
       const h = record(raw, `hosts[${i}]`);
       return { name: str(h['name'], `hosts[${i}].name`), trusted: bool(h['trusted'], `hosts[${i}].trusted`), type: h['type'] === 'Isolated' ? 'Isolated' : 'InProcess' };
     }),
-    handlers: array(result['handlers'], 'handlers').map((raw, i) => {
-      const h = record(raw, `handlers[${i}]`);
-      const direction = str(h['direction'], `handlers[${i}].direction`);
-      if (direction !== 'Send' && direction !== 'Receive') throw protocol(`handlers[${i}].direction is ${direction}`);
-      return { adapter: str(h['adapter'], `handlers[${i}].adapter`), host: str(h['host'], `handlers[${i}].host`), direction };
-    }),
+    handlers: values.handlers(result['handlers']),
   };
 }
 
@@ -126,23 +111,5 @@ function protocol(problem: string): BtsBackupError {
   return deploymentApiUnavailable('bridge-protocol', `The deployment-API bridge answered something unexpected: ${problem}.`);
 }
 
-function record(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw protocol(`${where} is not an object`);
-  return value as Record<string, unknown>;
-}
-
-function array(value: unknown, where: string): unknown[] {
-  if (value === null || value === undefined) return [];
-  if (!Array.isArray(value)) throw protocol(`${where} is not an array`);
-  return value;
-}
-
-function str(value: unknown, where: string): string {
-  if (typeof value !== 'string') throw protocol(`${where} is not a string`);
-  return value;
-}
-
-function bool(value: unknown, where: string): boolean {
-  if (typeof value !== 'boolean') throw protocol(`${where} is not true or false`);
-  return value;
-}
+const values = bridgeValues(protocol);
+const { record, array, str, bool } = values;

@@ -10,6 +10,7 @@ import type {
   SendPortGroupDetails,
 } from '../../ports/biztalk-catalog-details.js';
 import { explorerOmUnavailable } from './unavailable.js';
+import { bridgeValues, type ProbeResult } from './bridge-values.js';
 
 /** What the TypeScript side asks the C# bridge (ExplorerOmBridge.cs), in-process or through the 32-bit helper. */
 export type BridgeRequest =
@@ -20,12 +21,7 @@ export type BridgeRequest =
 /** Sends one request to the bridge and returns its raw answer (`{ ok, result | error }`). */
 export type BridgeInvoker = (request: BridgeRequest) => Promise<unknown>;
 
-export interface ProbeResult {
-  assembly: string;
-  location: string;
-  process64: boolean;
-  runtime: string;
-}
+export type { ProbeResult } from './bridge-values.js';
 
 export interface Inventory {
   explorerOm: string;
@@ -63,14 +59,7 @@ export function unwrapResponse(raw: unknown, request: BridgeRequest): Record<str
   }
 }
 
-export function parseProbe(result: Record<string, unknown>): ProbeResult {
-  return {
-    assembly: str(result['assembly'], 'assembly'),
-    location: typeof result['location'] === 'string' ? result['location'] : '',
-    process64: bool(result['process64'], 'process64'),
-    runtime: typeof result['runtime'] === 'string' ? result['runtime'] : '',
-  };
-}
+export const parseProbe = (result: Record<string, unknown>): ProbeResult => values.probe(result);
 
 const STATUSES: readonly ApplicationStatus[] = ['Started', 'Stopped', 'PartiallyStarted', 'NotApplicable'];
 
@@ -84,12 +73,7 @@ export function parseInventory(result: Record<string, unknown>): Inventory {
       const type = str(h['type'], `hosts[${i}].type`);
       return { name: str(h['name'], `hosts[${i}].name`), trusted: bool(h['trusted'], `hosts[${i}].trusted`), type: type === 'Isolated' ? 'Isolated' : 'InProcess' };
     }),
-    handlers: array(result['handlers'], 'handlers').map((raw, i) => {
-      const h = record(raw, `handlers[${i}]`);
-      const direction = str(h['direction'], `handlers[${i}].direction`);
-      if (direction !== 'Send' && direction !== 'Receive') throw protocol(`handlers[${i}].direction is ${direction}`);
-      return { adapter: str(h['adapter'], `handlers[${i}].adapter`), host: str(h['host'], `handlers[${i}].host`), direction };
-    }),
+    handlers: values.handlers(result['handlers']),
   };
 }
 
@@ -157,28 +141,9 @@ function protocol(problem: string): BtsBackupError {
   return explorerOmUnavailable('bridge-protocol', `The ExplorerOM bridge answered something unexpected: ${problem}.`);
 }
 
-function record(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw protocol(`${where} is not an object`);
-  return value as Record<string, unknown>;
-}
-
-function array(value: unknown, where: string): unknown[] {
-  // edge-js marshals an empty .NET list as []; a null collection is tolerated as empty.
-  if (value === null || value === undefined) return [];
-  if (!Array.isArray(value)) throw protocol(`${where} is not an array`);
-  return value;
-}
-
-function str(value: unknown, where: string): string {
-  if (typeof value !== 'string') throw protocol(`${where} is not a string`);
-  return value;
-}
-
 function optStr(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function bool(value: unknown, where: string): boolean {
-  if (typeof value !== 'boolean') throw protocol(`${where} is not true or false`);
-  return value;
-}
+const values = bridgeValues(protocol);
+const { record, array, str, bool } = values;
