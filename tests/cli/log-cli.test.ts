@@ -1,19 +1,13 @@
 // Issue 13, "A log an operator can watch": every export, verify, prune and restore leaves one record in the store's
 // run log; `btsbackup log` reads it back.
-import { createFsStore } from '../../src/adapters/store/fs-store.js';
-import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
-import { makeTempDir, repoRoot, runCli } from '../support/cli.js';
+import { damageFirstArtifact, makeTempDir, repoRoot, runCli } from '../support/cli.js';
 import { fakeFaultsEnv, writeFakeBtsTask } from '../support/fake-btstask.js';
-
-interface ManifestLike {
-  applications: { name: string; artifacts: { kind: string; sha256: string }[] }[];
-}
 
 test('export twice, a failing verify, a dry run and a prune: log --json shows one record per real run, in order', async (t) => {
   const dir = await makeTempDir('cli-log');
@@ -23,13 +17,7 @@ test('export twice, a failing verify, a dry run and a prune: log --json shows on
   t.is(first.exitCode, 0, first.stderr);
   const setId = String(first.out[first.out.length - 1]!['setId']);
   t.is((await runCli(['export', '--simulator', '--store', store, '--full', '--json'])).exitCode, 0);
-  const manifest = (await readManifest(createFsStore(store), setId)) as ManifestLike;
-  const sha = manifest.applications[0]!.artifacts[0]!.sha256;
-  const object = path.join(store, 'objects', sha.slice(0, 2), sha);
-  const bytes = await readFile(object);
-  bytes[10]! ^= 0x01;
-  await chmod(object, 0o644);
-  await writeFile(object, bytes);
+  await damageFirstArtifact(store, setId);
   const verifyRun = await runCli(['verify', '--store', store, '--read-data', '--json']);
   t.is(verifyRun.exitCode, 12);
   const dryExport = await runCli(['export', '--simulator', '--store', store, '--dry-run', '--json']);

@@ -3,12 +3,10 @@
 // System.Diagnostics.EventLog ($script:EventLogApi): the record written once with its event id and entry type, the
 // source created when missing, a typed warning when it cannot be, $PSDefaultParameterValues turning it on, and the
 // record of a run stopped by an error under -ErrorAction Stop still written.
-import { createFsStore } from '../../src/adapters/store/fs-store.js';
-import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
-import { chmod, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { makeTempDir } from '../support/cli.js';
+import { damageFirstArtifact, makeTempDir } from '../support/cli.js';
 import { PwshSession, psQuote, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
 let session: PwshSession;
@@ -100,13 +98,7 @@ test('-EventLog: off Windows a typed warning and the run goes on; on Windows (st
   // A damaged object, verified under -ErrorAction Stop: the first error ends the cmdlet, and the run's record (read
   // after that error) still reaches the event log as an Error entry.
   const sets = await readdir(path.join(store, 'sets'));
-  const manifest = await readManifest(createFsStore(store), sets.sort().at(-1)!.replace(/\.json$/, ''));
-  const sha = manifest.applications[0]!.artifacts[0]!.sha256;
-  const object = path.join(store, 'objects', sha.slice(0, 2), sha);
-  const bytes = await readFile(object);
-  bytes[10]! ^= 0x01;
-  await chmod(object, 0o644);
-  await writeFile(object, bytes);
+  await damageFirstArtifact(store, sets.sort().at(-1)!.replace(/\.json$/, ''));
   const stopped = await session.capture(
     `try { Test-BtsAppBackup -Path ${psQuote(store)} -SetId latest -ReadData -EventLog -ErrorAction Stop | Out-Null } catch { [pscustomobject]@{ PSTypeName = 'Test.Caught'; Id = $_.FullyQualifiedErrorId } }; ${collect}`,
     fakeEventLog({ sourceExists: true }),

@@ -1,11 +1,8 @@
 // Issue 13: Get-BtsAppBackupLog reads the store's run log in real pwsh: typed BizTalkBackup.RunRecord objects,
 // -Last, -Result, -Since, the short default table.
-import { createFsStore } from '../../src/adapters/store/fs-store.js';
-import { readManifest } from '../../src/usecases/set-manifests.js';
 import test from 'ava';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '../support/cli.js';
+import { damageFirstArtifact, runCli } from '../support/cli.js';
 import { psQuote, startPwshFixture, stopPwshFixture } from '../support/pwsh.js';
 
 test('Get-BtsAppBackupLog -Last 1 -Result Failed: the failed verification as a typed RunRecord; -Since and the default table', async (t) => {
@@ -16,13 +13,7 @@ test('Get-BtsAppBackupLog -Last 1 -Result Failed: the failed verification as a t
   t.is(first.exitCode, 0, first.stderr);
   const setId = String(first.out[first.out.length - 1]!['setId']);
   t.is((await runCli(['export', '--simulator', '--store', store, '--full', '--json'])).exitCode, 0);
-  const manifest = (await readManifest(createFsStore(store), setId)) as { applications: { artifacts: { sha256: string }[] }[] };
-  const sha = manifest.applications[0]!.artifacts[0]!.sha256;
-  const object = path.join(store, 'objects', sha.slice(0, 2), sha);
-  const bytes = await readFile(object);
-  bytes[10]! ^= 0x01;
-  await chmod(object, 0o644);
-  await writeFile(object, bytes);
+  await damageFirstArtifact(store, setId);
   t.is((await runCli(['verify', '--store', store, '--read-data', '--json'])).exitCode, 12);
 
   const failed = await session.capture(`Get-BtsAppBackupLog -Path ${psQuote(store)} -Last 1 -Result Failed`);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createFsStore } from '../../src/adapters/store/fs-store.js';
+import { readManifest } from '../../src/usecases/set-manifests.js';
 
 /** The repository root, from dist/tests/support/. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -63,4 +64,16 @@ export async function makeTempDir(prefix: string): Promise<string> {
 export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/** Flips one bit of the object holding a set's first artifact (the store keeps it read-only): a damage verify must find. */
+export async function damageFirstArtifact(store: string, setId: string): Promise<string> {
+  const manifest = await readManifest(createFsStore(store), setId);
+  const sha = manifest.applications[0]!.artifacts[0]!.sha256;
+  const object = path.join(store, 'objects', sha.slice(0, 2), sha);
+  const bytes = await readFile(object);
+  bytes[10]! ^= 0x01;
+  await chmod(object, 0o644);
+  await writeFile(object, bytes);
+  return object;
 }
