@@ -21,13 +21,15 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
   const closing = new ClosedOutput(given);
   const streams = closing.streams;
   let out = new Output({ json: argv.includes('--json'), verbose: argv.includes('--verbose') }, streams);
+  let requested: Record<string, unknown> | undefined;
   const parser = yargs(argv)
     .scriptName('btsbackup')
     .usage('$0 <command> [options]\n\nBack up and restore BizTalk Server applications: MSIs, bindings and the DLLs they need.')
     .option('json', { type: 'boolean', describe: 'Write NDJSON: results and summary on stdout; progress, logs, errors on stderr' })
     .option('verbose', { type: 'boolean', describe: 'Say more' })
     .option('stdin-channel', { choices: ['stop', 'input-then-stop'] as const, hidden: true, describe: 'Standard input is the stop channel (the PowerShell module): a `stop` line or its end stops the run like Ctrl-C' })
-    .config('request', 'A JSON file of options (camelCase keys), as the PowerShell module passes them')
+    // The file is read once, here: yargs takes its options, and the type check sees the switches as the file wrote them.
+    .config('request', 'A JSON file of options (camelCase keys), as the PowerShell module passes them', (file: string) => (requested = readRequestFile(file)))
     .demandCommand(1, 'Name a command: inventory, export, list, show, ...')
     .strict()
     .recommendCommands()
@@ -48,7 +50,7 @@ export async function main(argv: string[], given: OutputStreams): Promise<number
   for (const command of commands) {
     parser.command(command.command, command.describe, command.builder, async (args: Record<string, unknown>) => {
       commandName = command.command.split(' ')[0] ?? command.command;
-      checkOptionTypes(args, (parser as unknown as { getOptions(): DeclaredOptions }).getOptions(), requestedValues(args['request']));
+      checkOptionTypes(args, (parser as unknown as { getOptions(): DeclaredOptions }).getOptions(), requested);
       out = new Output({ json: args['json'] === true, verbose: args['verbose'] === true }, streams);
       // Every command first removes the temp areas of runs that died (kill -9, power loss): no clear-text secret
       // staged by one of them outlives the start of the next run.
@@ -140,13 +142,14 @@ class ClosedOutput {
 process.exitCode = await main(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true });
 endIfCallsAbandoned(process.exitCode);
 
-/** The values of a --request file as written (yargs has already read it, and turned "yes" for a switch into false). */
-function requestedValues(file: unknown): Readonly<Record<string, unknown>> | undefined {
-  if (typeof file !== 'string') return undefined;
+/** A --request file: a JSON object of options; anything else is a usage error naming the file. */
+function readRequestFile(file: string): Record<string, unknown> {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new BtsBackupError('E_USAGE', `The request file ${file} cannot be read as JSON.`, { target: file, hint: hints.usage, cause });
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BtsBackupError('E_USAGE', `The request file ${file} is not a JSON object of options.`, { target: file, hint: hints.usage });
+  return value as Record<string, unknown>;
 }
