@@ -73,3 +73,16 @@ export function hasGroupInventory(group: BizTalkGroup): group is BizTalkGroup & 
 export function isInventoryFailure(entry: ApplicationInventory | ApplicationInventoryFailure): entry is ApplicationInventoryFailure {
   return 'error' in entry;
 }
+
+/**
+ * Optional: `ExportBindings /GroupLevel`, every application's bindings in one BindingInfo file (BTSTask and the
+ * simulator). A back end without a whole-group inventory uses it once a night to tell which applications' bindings
+ * can have changed, so ExportBindings runs only for those (each port names its application in `<ApplicationName>`).
+ */
+export interface BizTalkGroupBindings {
+  exportGroupBindings(destinationPath: string): Promise<OperationOutcome>;
+}
+
+export function hasGroupBindings(group: BizTalkGroup): group is BizTalkGroup & BizTalkGroupBindings {
+  return typeof (group as Partial<BizTalkGroupBindings>).exportGroupBindings === 'function';
+}
