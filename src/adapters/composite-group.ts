@@ -1,4 +1,4 @@
-import { hasGroupInventory, type BizTalkCatalog, type BizTalkDeployment, type BizTalkGroup, type OperationOutcome, type ResourceRef, type WholeGroupInventory } from '../ports/biztalk-group.js';
+import { hasGroupBindings, hasGroupInventory, type BizTalkCatalog, type BizTalkDeployment, type BizTalkGroup, type OperationOutcome, type ResourceRef, type WholeGroupInventory } from '../ports/biztalk-group.js';
 import type { AdapterHandlerInfo, ApplicationInfo, GroupInfo, HostInfo, ResourceInfo } from '../core/model.js';
 
 /**
@@ -12,6 +12,8 @@ export class CompositeGroup implements BizTalkGroup {
   private readonly deployment: BizTalkDeployment;
   /** Present when the deployment back end reads the whole group in one call (the deployment API): passed through. */
   readonly readGroupInventory?: () => Promise<WholeGroupInventory>;
+  /** Present when the deployment back end exports the whole group's bindings in one call (BTSTask /GroupLevel): passed through. */
+  readonly exportGroupBindings?: (destinationPath: string) => Promise<OperationOutcome>;
 
   constructor(catalog: BizTalkCatalog, deployment: BizTalkDeployment & { source: string }) {
     this.catalog = catalog;
@@ -19,6 +21,7 @@ export class CompositeGroup implements BizTalkGroup {
     this.source = catalog.source === deployment.source ? catalog.source : `${catalog.source}+${deployment.source}`;
     const whole = deployment as BizTalkDeployment & BizTalkCatalog;
     if (hasGroupInventory(whole)) this.readGroupInventory = () => whole.readGroupInventory();
+    if (hasGroupBindings(whole)) this.exportGroupBindings = (destinationPath) => whole.exportGroupBindings(destinationPath);
   }
 
   async describeGroup(): Promise<GroupInfo> {

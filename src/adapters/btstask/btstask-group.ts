@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type ApplicationStatus, type GroupInfo, type HostInfo, type ResourceInfo } from '../../core/model.js';
 import { BtsBackupError } from '../../errors/index.js';
-import type { BizTalkGroup, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
+import type { BizTalkGroup, BizTalkGroupBindings, OperationOutcome, ResourceRef } from '../../ports/biztalk-group.js';
 import { defaultGacRoot, locateInGac } from '../dotnet/gac-path.js';
 import { callBtsTask, type BtsTaskLog, type RetryOptions } from './btstask-call.js';
 import type { BtsTaskOutput } from './btstask-output.js';
@@ -33,7 +33,7 @@ export interface BtsTaskGroupOptions {
  * BTSTask silently targets the default application when it is omitted. Calls are serialized per group (BTSTask's
  * temp CABs under %TEMP%\BT\PID<n> collide when exports run side by side).
  */
-export class BtsTaskGroup implements BizTalkGroup {
+export class BtsTaskGroup implements BizTalkGroup, BizTalkGroupBindings {
   readonly source = 'btstask';
   private readonly options: BtsTaskGroupOptions;
   private queue: Promise<unknown> = Promise.resolve();
@@ -120,6 +120,14 @@ export class BtsTaskGroup implements BizTalkGroup {
 
   async exportBindings(application: string, destinationPath: string): Promise<OperationOutcome> {
     return outcome(await this.execute('ExportBindings', [formatParameter('Destination', destinationPath), formatParameter('ApplicationName', application)], application));
+  }
+
+  /**
+   * ExportBindings /GroupLevel: every application's bindings in one BindingInfo file, in one BTSTask process (each
+   * port names its application in `<ApplicationName>`). No /ApplicationName: BTSTask refuses it beside /GroupLevel.
+   */
+  async exportGroupBindings(destinationPath: string): Promise<OperationOutcome> {
+    return outcome(await this.execute('ExportBindings', [formatParameter('Destination', destinationPath), '/GroupLevel']));
   }
 
   /** The assembly's file in the .NET 4 GAC (GAC_MSIL, then GAC_32, GAC_64), or undefined. */

@@ -42,7 +42,7 @@ export class EmulatorLog {
 export interface EmulatorContext {
   group: SimulatedGroup;
   invocation: ParsedInvocation;
-  /** The application the command acts on: /ApplicationName, or the DEFAULT application when it was omitted. */
+  /** The application the command acts on: /ApplicationName, or the DEFAULT application when it was omitted; none for ExportBindings /GroupLevel. */
   application: string | undefined;
   log: EmulatorLog;
   cwd: string;
@@ -55,8 +55,18 @@ export interface EmulatorContext {
 export interface EmulatorCommand {
   /** Application-scoped commands fall back to the default application when /ApplicationName is omitted. */
   applicationScoped: boolean;
+  /**
+   * True when this invocation acts on the whole group (ExportBindings /GroupLevel): no application, the default one
+   * is not used, and faults are matched as a group-level call.
+   */
+  groupLevel?(invocation: ParsedInvocation): boolean;
+  /** Usage errors the grammar cannot state (parameters that exclude each other): printed as Error: lines, nothing runs. */
+  usageErrors?(invocation: ParsedInvocation): string[];
   run(context: EmulatorContext): Promise<void>;
 }
+
+/** ExportBindings' scopes: "You can specify only one of these three parameters: GroupLevel, ApplicationName, or AssemblyName." */
+const EXPORT_BINDINGS_SCOPES = ['GroupLevel', 'ApplicationName', 'AssemblyName'] as const;
 
 const value = (context: EmulatorContext, name: string): string | undefined => {
   const v = context.invocation.values.get(name);
@@ -132,9 +142,22 @@ export const emulatorCommands: Record<string, EmulatorCommand> = {
 
   ExportBindings: {
     applicationScoped: true,
+    groupLevel: (invocation) => invocation.values.has('GroupLevel'),
+    usageErrors(invocation) {
+      const given = EXPORT_BINDINGS_SCOPES.filter((name) => invocation.values.has(name));
+      return given.length > 1 ? [`The parameters ${given.map((name) => `/${name}`).join(' and ')} cannot be used together: specify only one of /GroupLevel, /ApplicationName or /AssemblyName.`] : [];
+    },
     async run(context) {
-      if (context.invocation.values.has('GroupLevel') || context.invocation.values.has('AssemblyName')) {
-        throw new BtsBackupError('E_UNSUPPORTED', 'The emulator exports application bindings only (/GroupLevel and /AssemblyName are not emulated).');
+      if (context.invocation.values.has('AssemblyName')) {
+        throw new BtsBackupError('E_UNSUPPORTED', 'The emulator exports application and group bindings only (/AssemblyName is not emulated).');
+      }
+      if (context.invocation.values.has('GroupLevel')) {
+        const destination = resolvePath(context, value(context, 'Destination') as string);
+        context.log.information(`Exporting the bindings of every application of the group to "${destination}"...`);
+        await fs.writeFile(destination, context.group.exportedGroupBindings(), 'utf8');
+        if (context.invocation.values.has('GlobalParties')) context.log.warning('Global parties are not emulated: none were exported.');
+        context.log.information(`Bindings were exported to "${destination}".`);
+        return;
       }
       const application = context.group.application(context.application as string).name;
       const destination = resolvePath(context, value(context, 'Destination') as string);

@@ -88,6 +88,15 @@ export async function runEmulator(argv: readonly string[], env: NodeJS.ProcessEn
     return { exitCode: log.count('Error'), stdout: formatOutput(version, log.lines, culture) };
   }
   const { invocation } = parsed;
+  const command = emulatorCommands[invocation.command.name];
+  const usageErrors = command?.usageErrors?.(invocation) ?? [];
+  if (usageErrors.length > 0) {
+    for (const error of usageErrors) log.error(error);
+    log.blank();
+    log.text(`Usage: ${commandUsage(invocation.command)}`);
+    log.blank();
+    return { exitCode: log.count('Error'), stdout: formatOutput(version, log.lines, culture) };
+  }
   const stateFile = env['BIZTALKBACKUP_SIM_STATE'];
   if (stateFile === undefined || stateFile === '') {
     log.error('The simulated group state is not configured: set BIZTALKBACKUP_SIM_STATE to the state file.');
@@ -98,16 +107,16 @@ export async function runEmulator(argv: readonly string[], env: NodeJS.ProcessEn
     const group = await SimulatedGroup.fromFile(statePath, { gacRoot: env['BIZTALKBACKUP_SIM_GAC'] ?? `${statePath}.gac` });
     version = group.state.group.biztalkVersion;
     checkConnection(group, invocation.values.get('Server'), invocation.values.get('Database'));
-    const command = emulatorCommands[invocation.command.name];
     if (command === undefined) {
       log.error(`The ${invocation.command.name} command is not emulated. Usage: ${commandUsage(invocation.command)}`);
     } else {
       const named = invocation.values.get('ApplicationName');
-      // The trap, as BTSTask has it: no /ApplicationName means the default application, silently.
-      const application = command.applicationScoped ? (typeof named === 'string' ? named : group.defaultApplication().name) : undefined;
-      const faults = group.faultsFor(invocation.command.name, application);
+      const groupLevel = command.groupLevel?.(invocation) === true;
+      // The trap, as BTSTask has it: no /ApplicationName means the default application, silently (not with /GroupLevel).
+      const application = command.applicationScoped && !groupLevel ? (typeof named === 'string' ? named : group.defaultApplication().name) : undefined;
+      const faults = group.faultsFor(invocation.command.name, application, { groupLevel });
       if (faults.some((fault) => fault.hang === true)) await startHang(env);
-      await group.applyFaults(invocation.command.name, application);
+      await group.applyFaults(invocation.command.name, application, { groupLevel });
       await command.run({ group, invocation, application, log, cwd, culture, saveState: () => group.saveTo(statePath) });
     }
   } catch (error) {

@@ -63,6 +63,12 @@ export interface SimulatedFault {
   command: string;
   /** Only for this application; any when omitted. */
   application?: string;
+  /**
+   * `true`: only `ExportBindings /GroupLevel` (the whole group's bindings; per-application calls are untouched), so a
+   * test can fail the group-level export alone. `false`: never that call. Omitted: as `application` says (a fault
+   * naming no application also hits the group-level export, which names none).
+   */
+  groupLevel?: boolean;
   /** Error: lines to print; the exit code is their count unless `exitCode` says otherwise. */
   errors?: string[];
   exitCode?: number;

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { parseAssemblyName } from '../../core/assembly-name.js';
 import { ResourceType, SYSTEM_APPLICATION, type AdapterHandlerInfo, type ApplicationInfo, type GroupInfo, type HostInfo, type ResourceInfo } from '../../core/model.js';
 import { BtsBackupError, hints, isBtsBackupError } from '../../errors/index.js';
-import type { ApplicationInventory, ApplicationInventoryFailure, BizTalkGroup, BizTalkGroupInventory, OperationOutcome, ResourceRef, WholeGroupInventory } from '../../ports/biztalk-group.js';
+import type { ApplicationInventory, ApplicationInventoryFailure, BizTalkGroup, BizTalkGroupBindings, BizTalkGroupInventory, OperationOutcome, ResourceRef, WholeGroupInventory } from '../../ports/biztalk-group.js';
 import type { Clock } from '../../ports/clock.js';
 import { writeAssembly } from '../../formats/dotnet/assembly-writer.js';
 import { gacPath } from '../dotnet/gac-path.js';
 import { bizTalkResourceProperties, buildApplicationPackage, parseAdfTime, type PackageResource } from '../../formats/msi/application-package.js';
 import { maskBindingPasswords } from '../../formats/bindings/binding-secrets.js';
 import { parseXml } from '../../formats/bindings/parse-xml.js';
+import { mergeGroupBindings } from './group-bindings.js';
 import { parseGroupState, type ApplicationState, type AssemblyContentSpec, type FileContentSpec, type GroupState, type SimulatedFault } from './group-state.js';
 
 export interface SimulatedGroupOptions {
@@ -24,6 +25,12 @@ export interface SimulatedGroupOptions {
 }
 
 export { gacPath };
+
+/** What a faulted call is, beyond its command and application. */
+export interface FaultedCall {
+  /** `ExportBindings /GroupLevel`: the whole group's bindings, no application named. */
+  groupLevel?: boolean;
+}
 
 export function assemblyBytes(spec: AssemblyContentSpec): Uint8Array {
   return writeAssembly({
@@ -60,7 +67,7 @@ function generatedBindingProperties(application: string): Record<string, string>
  * A BizTalk group in memory, behaving as BTSTask and ExplorerOM describe it. It serves the in-process adapter and
  * the BTSTask emulator; `faults` in the state make chosen commands fail, hang or slow down.
  */
-export class SimulatedGroup implements BizTalkGroup, BizTalkGroupInventory {
+export class SimulatedGroup implements BizTalkGroup, BizTalkGroupInventory, BizTalkGroupBindings {
   readonly source = 'simulator';
   readonly state: GroupState;
   private readonly options: SimulatedGroupOptions;
@@ -93,9 +100,12 @@ export class SimulatedGroup implements BizTalkGroup, BizTalkGroupInventory {
   }
 
   // ---- faults ------------------------------------------------------------------------------------------------
-  /** Applies injected faults for a command: latency, hang, or failure with BTSTask-style Error: lines. */
-  async applyFaults(command: string, application: string | undefined): Promise<void> {
-    for (const fault of this.faultsFor(command, application)) {
+  /**
+   * Applies injected faults for a command: latency, hang, or failure with BTSTask-style Error: lines. `groupLevel`
+   * marks `ExportBindings /GroupLevel` (no application): faults with `groupLevel: true` hit only such calls.
+   */
+  async applyFaults(command: string, application: string | undefined, call: FaultedCall = {}): Promise<void> {
+    for (const fault of this.faultsFor(command, application, call)) {
       if (fault.latencyMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
       if (fault.hang === true) await new Promise(() => undefined);
       if (fault.errors !== undefined || fault.exitCode !== undefined) {
@@ -109,9 +119,13 @@ export class SimulatedGroup implements BizTalkGroup, BizTalkGroupInventory {
     }
   }
 
-  faultsFor(command: string, application: string | undefined): SimulatedFault[] {
+  faultsFor(command: string, application: string | undefined, call: FaultedCall = {}): SimulatedFault[] {
+    const groupLevel = call.groupLevel === true;
     return [...(this.state.faults ?? []), ...environmentFaults()].filter(
-      (fault) => (fault.command === '*' || fault.command.toLowerCase() === command.toLowerCase()) && (fault.application === undefined || fault.application === application),
+      (fault) =>
+        (fault.command === '*' || fault.command.toLowerCase() === command.toLowerCase()) &&
+        (fault.application === undefined || fault.application === application) &&
+        (fault.groupLevel === undefined || fault.groupLevel === groupLevel),
     );
   }
 
@@ -256,7 +270,7 @@ export class SimulatedGroup implements BizTalkGroup, BizTalkGroupInventory {
     const app = this.application(application);
     const xml = app.bindings ?? emptyBindings(app.name);
     parseXml(xml, `bindings of ${app.name}`);
-    const stamped = xml.replace(/<Timestamp>[^<]*<\/Timestamp>/, `<Timestamp>${(this.options.clock ?? { now: () => new Date() }).now().toISOString()}</Timestamp>`);
+    const stamped = xml.replace(/<Timestamp>[^<]*<\/Timestamp>/, `<Timestamp>${this.now().toISOString()}</Timestamp>`);
     return maskBindingPasswords(stamped, `bindings of ${app.name}`);
   }
 
@@ -264,6 +278,27 @@ export class SimulatedGroup implements BizTalkGroup, BizTalkGroupInventory {
     await this.applyFaults('ExportBindings', application);
     await fs.writeFile(destinationPath, this.exportedBindings(application), 'utf8');
     return { information: [`Exporting bindings of application "${this.application(application).name}"...`], warnings: [] };
+  }
+
+  /**
+   * The file `ExportBindings /GroupLevel` writes: every non-system application's bindings, each exactly as
+   * exportedBindings gives them (passwords masked, ports naming their application), merged under one BindingInfo
+   * root with summed endpoint counts and one fresh Timestamp.
+   */
+  exportedGroupBindings(): string {
+    const files = this.state.applications.filter((app) => !app.isSystem).map((app) => ({ application: app.name, xml: this.exportedBindings(app.name) }));
+    return mergeGroupBindings(files, this.now().toISOString());
+  }
+
+  /** ExportBindings /GroupLevel. Faults for ExportBindings with no application, or with `groupLevel: true`, fail it. */
+  async exportGroupBindings(destinationPath: string): Promise<OperationOutcome> {
+    await this.applyFaults('ExportBindings', undefined, { groupLevel: true });
+    await fs.writeFile(destinationPath, this.exportedGroupBindings(), 'utf8');
+    return { information: ['Exporting the bindings of every application of the group...'], warnings: [] };
+  }
+
+  private now(): Date {
+    return (this.options.clock ?? { now: () => new Date() }).now();
   }
 
   /** Lays out the simulated server's GAC on disk once, then answers by path like a real GAC lookup. */
