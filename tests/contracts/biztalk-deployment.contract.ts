@@ -8,9 +8,10 @@ import type { TestFn } from 'ava';
 import { readApplicationPackage } from '../../src/formats/msi/application-package.js';
 import type { GroupState } from '../../src/adapters/simulator/group-state.js';
 import { SAMPLE_FTP_PASSWORD, SAMPLE_SFTP_PASSWORD } from '../../src/adapters/simulator/sample-group.js';
-import { childElements, decodeText, descendants, parseXml } from '../../src/formats/bindings/parse-xml.js';
+import { childElements, decodeText, descendants, firstChild, parseXml, textOf } from '../../src/formats/bindings/parse-xml.js';
 import { ResourceType } from '../../src/core/model.js';
-import { hasGroupInventory, isInventoryFailure, type BizTalkGroup, type ResourceRef } from '../../src/ports/biztalk-group.js';
+import { hasGroupBindings, hasGroupInventory, isInventoryFailure, type BizTalkGroup, type ResourceRef } from '../../src/ports/biztalk-group.js';
+import { findClearPasswords } from '../../src/formats/bindings/binding-secrets.js';
 import { normalizeBindings } from '../../src/formats/bindings/normalize-bindings.js';
 
 export interface DeploymentHarness {
@@ -47,6 +48,28 @@ function portNames(xml: string, source: string): { send: string[]; receive: stri
 export interface DeploymentContractOptions {
   /** The back end offers the one-call whole-group inventory (`readGroupInventory`): its test runs, else it must be absent. */
   groupInventory: boolean;
+  /** The back end exports every application's bindings in one file (`exportGroupBindings`, BTSTask /GroupLevel): its test runs, else it must be absent. */
+  groupBindings: boolean;
+}
+
+/** Port names of a group-level file, by the application each port names in `<ApplicationName>`. */
+function portNamesByApplication(xml: string, source: string): Map<string, { send: string[]; receive: string[] }> {
+  const root = parseXml(xml, source).documentElement;
+  const out = new Map<string, { send: string[]; receive: string[] }>();
+  if (root === null) return out;
+  for (const [collection, item, side] of [['SendPortCollection', 'SendPort', 'send'], ['ReceivePortCollection', 'ReceivePort', 'receive']] as const) {
+    for (const port of descendants(root, collection).flatMap((c) => childElements(c, item))) {
+      const application = textOf(firstChild(port, 'ApplicationName'));
+      const entry = out.get(application) ?? { send: [], receive: [] };
+      entry[side].push(port.getAttribute('Name') ?? '');
+      out.set(application, entry);
+    }
+  }
+  for (const entry of out.values()) {
+    entry.send.sort();
+    entry.receive.sort();
+  }
+  return out;
 }
 
 export function registerDeploymentContract(test: TestFn, name: string, factory: DeploymentFactory, options: DeploymentContractOptions): void {
@@ -117,6 +140,35 @@ export function registerDeploymentContract(test: TestFn, name: string, factory: 
       t.true(ports > 0, 'the state has ports to compare');
     });
   });
+
+  // The optional group-level binding export: one file whose ports, cut by `<ApplicationName>`, are each application's
+  // own ExportBindings ports, passwords masked, BizTalk.System's left out.
+  if (options.groupBindings) {
+    test.serial(`${name} contract: the group-level bindings hold every application's ports, each naming its application`, async (t) => {
+      await use(async ({ group, state, dir }) => {
+        if (!hasGroupBindings(group)) return void t.fail(`${name} should offer exportGroupBindings`);
+        const file = join(dir, 'Group.BindingInfo.xml');
+        await group.exportGroupBindings(file);
+        const xml = decodeText(new Uint8Array(await readFile(file)));
+        const byApplication = portNamesByApplication(xml, file);
+        const withPorts = state.applications.filter((a) => !a.isSystem && a.bindings !== undefined);
+        const hasPorts = (xml: string, source: string): boolean => Object.values(portNames(xml, source)).some((names) => names.length > 0);
+        t.deepEqual([...byApplication.keys()].sort(), withPorts.filter((a) => hasPorts(a.bindings as string, a.name)).map((a) => a.name).sort());
+        for (const app of withPorts) {
+          const own = join(dir, `${app.name}.own.BindingInfo.xml`);
+          await group.exportBindings(app.name, own);
+          t.deepEqual(byApplication.get(app.name) ?? { send: [], receive: [] }, portNames(decodeText(new Uint8Array(await readFile(own))), own), app.name);
+        }
+        t.false(xml.includes(SAMPLE_FTP_PASSWORD));
+        t.false(xml.includes(SAMPLE_SFTP_PASSWORD));
+        t.deepEqual(findClearPasswords(xml, file), []);
+      });
+    });
+  } else {
+    test.serial(`${name} contract: offers no group-level binding export`, async (t) => {
+      await use(async ({ group }) => void t.false(hasGroupBindings(group)));
+    });
+  }
 
   // The optional whole-group inventory: one call must tell exactly what ListApps, ListApp and ExportBindings tell, so
   // a back end that offers it and one that does not make the same snapshots (and the same fingerprints).

@@ -12,9 +12,9 @@ registerDeploymentContract(test, 'SimulatedGroup', async () => {
   const scratch = await scratchDir('contract-sim-');
   const state = createSampleGroupState();
   return { group: new SimulatedGroup(createSampleGroupState(), { gacRoot: join(scratch.dir, 'gac') }), state, dir: scratch.dir, cleanup: scratch.remove };
-}, { groupInventory: true });
+}, { groupInventory: true, groupBindings: true });
 
 registerDeploymentContract(test, 'BtsTaskGroup+emulator', async () => {
   const setup = await createEmulatorSetup();
   return { group: new BtsTaskGroup({ runner: setup.runner(), gacRoot: setup.gacRoot, tempDir: setup.dir }), state: setup.state, dir: setup.dir, cleanup: setup.cleanup };
-}, { groupInventory: false });
+}, { groupInventory: false, groupBindings: true });

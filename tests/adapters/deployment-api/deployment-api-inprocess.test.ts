@@ -46,7 +46,7 @@ registerDeploymentContract(
     const { group, dir, cleanup } = await deploymentApiOn(state);
     return { group, state, dir, cleanup };
   },
-  { groupInventory: true },
+  { groupInventory: true, groupBindings: false },
 );
 
 registerCatalogContract(test, 'deployment-api (in-process, edge-js on CoreCLR)', async (state) => {
