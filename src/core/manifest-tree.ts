@@ -58,6 +58,8 @@ export interface RootEntry {
   /** Absent means Unchanged (the common case, kept to one short line). */
   backupStatus?: Exclude<ApplicationBackupStatus, 'Unchanged'>;
   reasons?: string[];
+  /** The application's slice of this run's group-level bindings (per set, like the status: not part of the record). */
+  bindingsSlice?: string;
 }
 
 export interface SetRoot {
@@ -78,6 +80,8 @@ export interface SetRoot {
   failures: Manifest['failures'];
   redactions: ManifestRedaction[];
   extras: Manifest['extras'];
+  /** The residue of this run's group-level bindings, when it read them. */
+  groupBindingsResidue?: string;
   /** In import order. */
   applications: RootEntry[];
 }
@@ -190,11 +194,13 @@ export function parseRoot(value: Record<string, unknown>, source: string): SetRo
   if (value['parent'] !== null && typeof value['parent'] !== 'string') throw corrupt(source, 'parent is malformed');
   if (value['parentRoot'] !== null && (typeof value['parentRoot'] !== 'string' || !SHA256.test(value['parentRoot']))) throw corrupt(source, 'parentRoot is malformed');
   if ((value['parent'] === null) !== (value['parentRoot'] === null)) throw corrupt(source, 'parent and parentRoot disagree');
+  if (value['groupBindingsResidue'] !== undefined && (typeof value['groupBindingsResidue'] !== 'string' || !SHA256.test(value['groupBindingsResidue']))) throw corrupt(source, 'groupBindingsResidue is malformed');
   for (const [index, entry] of (value['applications'] as unknown[]).entries()) {
     if (!isRecord(entry) || typeof entry['name'] !== 'string' || entry['name'] === '' || typeof entry['record'] !== 'string' || !SHA256.test(entry['record'])) {
       throw corrupt(source, `applications[${index}] is malformed`);
     }
     if (entry['backupStatus'] !== undefined && entry['backupStatus'] !== 'Exported' && entry['backupStatus'] !== 'Failed') throw corrupt(source, `applications[${index}] has an unknown backupStatus`);
+    if (entry['bindingsSlice'] !== undefined && (typeof entry['bindingsSlice'] !== 'string' || !SHA256.test(entry['bindingsSlice']))) throw corrupt(source, `applications[${index}] has a malformed bindingsSlice`);
   }
   return value as unknown as SetRoot;
 }
@@ -324,6 +330,7 @@ export function assembleManifest(root: SetRoot, records: ReadonlyMap<string, App
       bindings: record.bindings,
       packagedAssemblies: record.packagedAssemblies,
       artifacts: record.artifacts,
+      ...(entry.bindingsSlice === undefined ? {} : { bindingsSlice: entry.bindingsSlice }),
     });
     if (backupStatus !== 'Failed') {
       warnings.push(...record.warnings);
@@ -345,6 +352,7 @@ export function assembleManifest(root: SetRoot, records: ReadonlyMap<string, App
     warnings,
     failures: root.failures,
     redactions,
+    ...(root.groupBindingsResidue === undefined ? {} : { groupBindingsResidue: root.groupBindingsResidue }),
   };
 }
 
@@ -391,6 +399,7 @@ export function splitManifest(
       record: sha256,
       ...(app.backupStatus === 'Unchanged' ? {} : { backupStatus: app.backupStatus }),
       ...(app.reasons.length === 0 ? {} : { reasons: app.reasons }),
+      ...(app.bindingsSlice === undefined ? {} : { bindingsSlice: app.bindingsSlice }),
     });
   }
   const rootWarnings = manifest.warnings.filter((w) => !inRecords.has(canonicalJson(w)));
@@ -410,6 +419,7 @@ export function splitManifest(
     failures: manifest.failures,
     redactions: rootRedactions,
     extras: manifest.extras,
+    ...(manifest.groupBindingsResidue === undefined ? {} : { groupBindingsResidue: manifest.groupBindingsResidue }),
     applications: entries,
   };
   // The summary is what a reader assembling this root will count.

@@ -37,6 +37,12 @@ export interface ManifestApplication {
   /** Canonical form of the bindings, SHA-256 (see normalizeBindings). */
   bindingsFingerprint: string;
   bindings: BindingsSummary;
+  /**
+   * SHA-256 of the application's slice of the group-level bindings read in this set's run (`ExportBindings
+   * /GroupLevel`, see sliceGroupBindings), when that run read them. With the set's groupBindingsResidue it lets the next
+   * run skip this application's own ExportBindings while both are unchanged.
+   */
+  bindingsSlice?: string;
   /** SHA-256 of each assembly as packed in the MSI: compared with the GAC to find stale artifacts. */
   packagedAssemblies: { fullName: string; sha256: string }[];
   artifacts: ArtifactRef[];
@@ -93,6 +99,8 @@ export interface Manifest {
   failures: ManifestFailure[];
   /** Secrets found in clear in exported files and masked before storing (RELIABILITY promise 7). */
   redactions: ManifestRedaction[];
+  /** SHA-256 of the residue of the group-level bindings this set's run read (see ManifestApplication.bindingsSlice). */
+  groupBindingsResidue?: string;
 }
 
 /** Parses and validates a manifest. Never returns "nothing": corrupt is an error, not "no previous backup". */

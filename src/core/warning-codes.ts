@@ -28,6 +28,7 @@ export const WARNING_CODES = {
   NextStep: 'what to run next after a partial run',
   ApplicationsStopped: 'restored applications are left Stopped, as BizTalk imports them',
   StopRequested: 'the run was asked to stop (Ctrl-C, SIGTERM, the PowerShell pipeline)',
+  GroupBindingsUnread: "ExportBindings /GroupLevel failed or could not be read: each application's bindings were read by its own ExportBindings (slower, nothing missed)",
   RunLogUnwritable: "the store's run log could not be written (the run itself is unaffected)",
   Other: 'any other warning',
 } as const satisfies Record<WarningKind, string> & Record<string, string>;

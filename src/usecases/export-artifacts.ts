@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { findUnpackagedReferences } from '../core/harvest-dependencies.js';
-import type { ArtifactRef, ManifestApplication, ManifestRedaction, ManifestWarning } from '../core/manifest.js';
+import type { ArtifactRef, Manifest, ManifestApplication, ManifestRedaction, ManifestWarning } from '../core/manifest.js';
 import { ResourceType, type AssemblyIdentity, type ResourceInfo } from '../core/model.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError } from '../errors/index.js';
@@ -186,9 +186,16 @@ export async function harvestDependencies(
   return artifacts;
 }
 
-export function bindingWarnings(item: Inventoried): ManifestWarning[] {
+/**
+ * Masked passwords in the application's bindings, and web directories on localhost. Bindings this run did not read
+ * (unchanged since `previous`, see Inventoried.exported) have the masked passwords the previous set found in them.
+ */
+export function bindingWarnings(item: Inventoried, previous: Manifest | null): ManifestWarning[] {
   const warnings: ManifestWarning[] = [];
-  for (const location of findMaskedPasswords(item.bindingsXml, `bindings of ${item.info.name}`)) {
+  if (item.exported === undefined) {
+    warnings.push(...(previous?.warnings ?? []).filter((w) => w.kind === 'MaskedPassword' && w.application?.toLowerCase() === item.info.name.toLowerCase()).map((w) => ({ ...w, application: item.info.name })));
+  }
+  for (const location of item.exported === undefined ? [] : findMaskedPasswords(item.exported.xml, `bindings of ${item.info.name}`)) {
     warnings.push({
       kind: 'MaskedPassword',
       application: item.info.name,

@@ -96,13 +96,28 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     const last = (await store.exists()) ? await readLatestManifest(store) : null;
     const groupInfo = await group.describeGroup();
 
-    const { applications, resourcesOf, skipped, failures, inventoried } = await inventoryGroup(group, { include: options.include, exclude: options.exclude }, staging, reporter);
-
-    const plan = planBackup(
-      inventoried.map((i) => i.snapshot),
-      last,
-      { full: options.full, skipped, appliesToAll: options.include.length === 0 && options.exclude.length === 0, present: applications.map((a) => a.name) },
-    );
+    const inventory = await inventoryGroup(group, { include: options.include, exclude: options.exclude }, staging, reporter, { previous: last });
+    const { applications, resourcesOf, skipped, failures, inventoried } = inventory;
+    const planNow = (): BackupPlan =>
+      planBackup(
+        inventoried.map((i) => i.snapshot),
+        last,
+        { full: options.full, skipped, appliesToAll: options.include.length === 0 && options.exclude.length === 0, present: applications.map((a) => a.name) },
+      );
+    let plan = planNow();
+    // An application to export whose bindings the inventory took from the previous set (its slice of the group-level
+    // bindings was unchanged) is read now, and the plan made again with what was read: the plan a dry run prints is
+    // the one a real run carries out, fingerprints and reasons included.
+    const unread = plan.steps.filter((step) => step.action === 'Export').flatMap((step) => inventoried.filter((i) => i.info.name === step.application && i.exported === undefined));
+    for (const item of unread) {
+      try {
+        await inventory.readBindings(item);
+      } catch (error) {
+        failures.push(recordFailure(item.info.name, error, reporter));
+        inventoried.splice(inventoried.indexOf(item), 1);
+      }
+    }
+    if (unread.length > 0) plan = planNow();
     if (options.dryRun) return { plan, committed: false, statuses: [], exitCode: failures.length > 0 ? 3 : 0 };
 
     // Execute the plan.
@@ -130,15 +145,17 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
       try {
         const previous = last?.applications.find((a) => a.name.toLowerCase() === step.application.toLowerCase());
         const entry = step.action === 'Reuse' && previous !== undefined ? await reuse(step, previous, item, store, reporter) : undefined;
+        // Exported after all (its previous objects are gone): its bindings are read now if the inventory did not.
+        if (entry === undefined) await inventory.readBindings(item);
         const app = entry ?? (await exportOne(step, item, group, store, staging, index, setId, packagedAssemblies, harvested, warnings, redactions, reporter));
-        warnings.push(...bindingWarnings(item));
+        warnings.push(...bindingWarnings(item, last));
         manifestApps.push(app);
         reporter.result('BackupApplication', { name: app.name, backupStatus: app.backupStatus, change: step.change, reasons: app.reasons, artifacts: app.artifacts.map((a) => ({ kind: a.kind, name: a.name, size: a.size, sha256: a.sha256 })) });
       } catch (error) {
         const failure = recordFailure(step.application, error, reporter);
         failures.push(failure);
         const previous = last?.applications.find((a) => a.name === step.application && a.artifacts.length > 0);
-        if (previous !== undefined) manifestApps.push({ ...previous, backupStatus: 'Failed', reasons: [`export failed (${failure.code}); the previous backup from ${previous.exportedIn} is kept`] });
+        if (previous !== undefined) manifestApps.push(withSlice({ ...previous, backupStatus: 'Failed', reasons: [`export failed (${failure.code}); the previous backup from ${previous.exportedIn} is kept`] }, undefined));
         reporter.result('BackupApplication', { name: step.application, backupStatus: 'Failed', change: step.change, reasons: [failure.message], artifacts: [] });
       }
     }
@@ -146,7 +163,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     for (const failure of failures.filter((f) => !plan.steps.some((s) => s.application === f.application))) {
       reporter.result('BackupApplication', { name: failure.application, backupStatus: 'Failed', change: 'Unchanged', reasons: [failure.message], artifacts: [] });
       const previous = last?.applications.find((a) => a.name === failure.application && a.artifacts.length > 0);
-      if (previous !== undefined) manifestApps.push({ ...previous, backupStatus: 'Failed', reasons: [`inventory failed (${failure.code}); the previous backup from ${previous.exportedIn} is kept`] });
+      if (previous !== undefined) manifestApps.push(withSlice({ ...previous, backupStatus: 'Failed', reasons: [`inventory failed (${failure.code}); the previous backup from ${previous.exportedIn} is kept`] }, undefined));
     }
 
     warnings.push(...(await staleArtifactWarnings(manifestApps, group)));
@@ -164,7 +181,8 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
       manifestApps.every((a) => a.backupStatus === 'Unchanged') &&
       manifestApps.length === last.applications.length &&
       extras.every((e) => last.extras.some((x) => x.sha256 === e.sha256 && x.name === e.name)) &&
-      extras.length === last.extras.length;
+      extras.length === last.extras.length &&
+      sameBindingsCut(last, manifestApps, inventory.groupBindingsResidue);
     const statuses = manifestApps.map((a) => ({ application: a.name, backupStatus: a.backupStatus }));
     for (const failure of failures) if (!statuses.some((x) => x.application === failure.application)) statuses.push({ application: failure.application, backupStatus: 'Failed' });
     if (nothingChanged) {
@@ -187,6 +205,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
       warnings,
       failures,
       redactions,
+      ...(inventory.groupBindingsResidue === undefined ? {} : { groupBindingsResidue: inventory.groupBindingsResidue }),
     };
     // The last moment a stop can still mean "nothing committed", whatever phase it arrived in.
     reporter.checkpoint?.();
@@ -209,7 +228,7 @@ async function reuse(step: BackupStep, previous: ManifestApplication, item: Inve
       return undefined;
     }
   }
-  return { ...previous, description: item.info.description, status: item.info.status, backupStatus: 'Unchanged', reasons: [] };
+  return withSlice({ ...previous, description: item.info.description, status: item.info.status, backupStatus: 'Unchanged', reasons: [] }, item.bindingsSlice);
 }
 
 async function exportOne(
@@ -240,19 +259,21 @@ async function exportOne(
     warnings.push({ kind: 'MissingInstallAction', application: name, message: `Resource ${finding.type} ${finding.luid} has ${what}: ${finding.consequence}. Fix: ${finding.fix}, or in the ${finding.consoleFix}; then export again.` });
   }
   pkg = await redactPackage(name, `${fileBase}.msi`, pkg, msiPath, redactions, reporter);
-  await redactFile(name, `${fileBase}.bindings.xml`, item.bindingsFile, redactions);
+  const exported = item.exported;
+  if (exported === undefined) throw new BtsBackupError('E_INTERNAL', `the bindings of ${name} were not read before its export`);
+  await redactFile(name, `${fileBase}.bindings.xml`, exported.file, redactions);
 
   const references = item.info.references ?? pkg.adf.references.filter((r) => r !== 'BizTalk.System');
   const packaged = packagedAssemblyHashes(pkg);
   const msi = await store.putFile(msiPath);
-  const bindings = await store.putFile(item.bindingsFile);
+  const bindings = await store.putFile(exported.file);
   const artifacts: ArtifactRef[] = [
     { kind: 'msi', name: `${fileBase}.msi`, sha256: msi.sha256, size: msi.size },
     { kind: 'bindings', name: `${fileBase}.bindings.xml`, sha256: bindings.sha256, size: bindings.size },
   ];
   artifacts.push(...(await storeEnvironmentBindings(fileBase, pkg, store, staging, index)));
   artifacts.push(...(await harvestDependencies(name, pkg, group, store, packagedAssemblies, harvested, warnings, reporter)));
-  return {
+  return withSlice({
     name,
     description: item.info.description,
     isDefault: item.info.isDefault,
@@ -267,5 +288,23 @@ async function exportOne(
     bindings: item.snapshot.bindings ?? emptyBindingsSummary(),
     packagedAssemblies: packaged,
     artifacts,
-  };
+  }, item.bindingsSlice);
+}
+
+/**
+ * Whether the set would record the group-level bindings cut as `last` does. When it would not (the first run that cut
+ * them, or bindings outside every application's own changed: parties, an excluded application's modules), a set is
+ * written although no application changed, or every later night would read every application's bindings again.
+ */
+function sameBindingsCut(last: Manifest, apps: readonly ManifestApplication[], residue: string | undefined): boolean {
+  if (residue === undefined) return true;
+  if (last.groupBindingsResidue !== residue) return false;
+  const before = new Map(last.applications.map((a) => [a.name, a.bindingsSlice] as const));
+  return apps.every((a) => before.get(a.name) === a.bindingsSlice);
+}
+
+/** The entry with this run's slice of the group-level bindings, or none (never the previous set's: see reusableBindings). */
+function withSlice(app: ManifestApplication, slice: string | undefined): ManifestApplication {
+  const { bindingsSlice: _previous, ...rest } = app;
+  return slice === undefined ? rest : { ...rest, bindingsSlice: slice };
 }

@@ -1,21 +1,29 @@
 import path from 'node:path';
 import type { AppSnapshot } from '../core/app-snapshot.js';
-import type { ManifestFailure } from '../core/manifest.js';
-import type { ApplicationInfo, ResourceInfo } from '../core/model.js';
+import { reusableBindings } from '../core/bindings-reuse.js';
+import type { Manifest, ManifestFailure } from '../core/manifest.js';
+import { ResourceType, type ApplicationInfo, type ResourceInfo } from '../core/model.js';
 import { selectApplications, type SkippedApplication } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
+import { sliceGroupBindings, type GroupBindingsSlices } from '../formats/bindings/group-bindings.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { promises as fs } from 'node:fs';
-import { hasGroupInventory, isInventoryFailure, type BizTalkGroup } from '../ports/biztalk-group.js';
+import { hasGroupBindings, hasGroupInventory, isInventoryFailure, type BizTalkGroup } from '../ports/biztalk-group.js';
 import { readExportedFile } from './export-artifacts.js';
 import type { Reporter } from './reporter.js';
 
 export interface Inventoried {
   info: ApplicationInfo;
   resources: ResourceInfo[];
-  bindingsFile: string;
-  bindingsXml: string;
+  /**
+   * The bindings as ExportBindings wrote them (the file in staging, and its text); undefined when this run did not need
+   * them: the application's slice of the group-level bindings and the residue were the previous set's, so the
+   * snapshot's bindings are that set's. `readBindings` reads them when the application is exported after all.
+   */
+  exported?: { file: string; xml: string };
+  /** The application's slice of this run's group-level bindings, recorded in the set for the next run. */
+  bindingsSlice?: string;
   snapshot: AppSnapshot;
 }
 
@@ -30,19 +38,38 @@ export interface GroupInventory {
   inventoried: Inventoried[];
   /** True when the back end read the whole group in one call (no ListApp or ExportBindings per application). */
   onePass: boolean;
+  /** The residue of this run's group-level bindings, when it read and cut them (recorded in the set). */
+  groupBindingsResidue?: string;
+  /** Reads the application's own bindings (ExportBindings) when the inventory reused the previous set's; updates its snapshot. */
+  readBindings: (item: Inventoried) => Promise<void>;
 }
+
+export interface InventoryOptions {
+  /**
+   * The set this run is diffed against, for a back end without a whole-group inventory: the group-level bindings are
+   * then read once (ExportBindings /GroupLevel) and an application whose slice and the residue equal that set's skips
+   * its own ExportBindings. Absent (compare, a restore's check): every application's bindings are read.
+   */
+  previous?: Manifest | null;
+}
+
+/** Larger than any group's binding file we have seen by two orders of magnitude; beyond it each application is read alone. */
+const MAX_GROUP_BINDINGS_BYTES = 256 * 1024 * 1024;
 
 /**
  * The inventory export and compare share: ListApps, then per selected application ListApp and ExportBindings
  * (into `staging`), normalised into the snapshot the diff compares. A back end with a whole-group inventory
- * (`readGroupInventory`) answers all of that in one call; the snapshots are the same either way.
+ * (`readGroupInventory`) answers all of that in one call; the snapshots are the same either way. Through BTSTask an
+ * export reads the group-level bindings first and runs ExportBindings only for the applications whose slice changed.
  */
-export async function inventoryGroup(group: BizTalkGroup, selection: { include: string[]; exclude: string[] }, staging: string, reporter: Reporter): Promise<GroupInventory> {
+export async function inventoryGroup(group: BizTalkGroup, selection: { include: string[]; exclude: string[] }, staging: string, reporter: Reporter, options: InventoryOptions = {}): Promise<GroupInventory> {
   // Inventory: the whole group in one call when the back end offers it, else ListApps (then ListApp and
   // ExportBindings per application below).
   reporter.progress('Inventory', 'Listing applications', 0, 1);
   const pass = hasGroupInventory(group) ? await group.readGroupInventory() : undefined;
   const applications = pass === undefined ? await group.listApplications() : pass.applications.map((entry) => entry.info);
+  // Read before any application's own ExportBindings: a change made after this read shows in tomorrow's slices.
+  const groupXml = pass === undefined && options.previous !== undefined && hasGroupBindings(group) ? await readGroupBindings(group, staging, reporter) : undefined;
   const bindingsByApp = new Map<string, Promise<string>>();
   // A failed ListApp is cached too: the application's own step reports it (once), the others go on.
   const resourcesByApp = new Map<string, Promise<ResourceInfo[]>>();
@@ -94,8 +121,8 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
   // BizTalk names are case-insensitive: two names differing only by case cannot be told apart by ExportApp, and
   // would collide on Windows. The first is backed up, the others are reported (never silently dropped).
   const firstByCase = new Map<string, string>();
+  const unique: { index: number; info: ApplicationInfo }[] = [];
   for (const [index, info] of selected.entries()) {
-    reporter.progress('Inventory', info.name, index, selected.length);
     const first = firstByCase.get(info.name.toLowerCase());
     if (first !== undefined) {
       const collision = new BtsBackupError('E_INVALID_NAME', `The application "${info.name}" differs from "${first}" only by case; BizTalk cannot tell them apart, so only "${first}" is backed up.`, {
@@ -107,24 +134,103 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
       continue;
     }
     firstByCase.set(info.name.toLowerCase(), info.name);
+    unique.push({ index, info });
+  }
+  const slices = groupXml === undefined ? undefined : await cutGroupBindings(groupXml, applications, unique.map((u) => u.info.name), resourcesOf, reporter);
+  const readInto = async (info: ApplicationInfo, index: number): Promise<{ file: string; xml: string; normalized: ReturnType<typeof normalizeBindings> }> => {
+    const file = path.join(staging, `${index}-${safeFileName(info.name)}.bindings.xml`);
+    const xml = await bindingsOf(info.name, file);
+    return { file, xml, normalized: normalizeBindings(xml, `bindings of ${info.name}`) };
+  };
+  const indexOf = new Map<Inventoried, number>();
+  for (const { index, info } of unique) {
+    reporter.progress('Inventory', info.name, index, selected.length);
     try {
       const resources = await resourcesOf(info.name);
-      const bindingsFile = path.join(staging, `${index}-${safeFileName(info.name)}.bindings.xml`);
-      const bindingsXml = await bindingsOf(info.name, bindingsFile);
-      const normalized = normalizeBindings(bindingsXml, `bindings of ${info.name}`);
-      inventoried.push({
-        info,
-        resources,
-        bindingsFile,
-        bindingsXml,
-        snapshot: { info, resources, bindingsFingerprint: normalized.fingerprint, bindings: normalized.summary },
-      });
+      const bindingsSlice = slices?.slices.get(info.name);
+      const reused = slices === undefined ? undefined : reusableBindings(options.previous ?? null, slices.residue, info.name, bindingsSlice);
+      let item: Inventoried;
+      if (reused !== undefined) {
+        item = { info, resources, snapshot: { info, resources, bindingsFingerprint: reused.bindingsFingerprint, bindings: reused.bindings } };
+      } else {
+        const read = await readInto(info, index);
+        item = { info, resources, exported: { file: read.file, xml: read.xml }, snapshot: { info, resources, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary } };
+      }
+      if (bindingsSlice !== undefined) item.bindingsSlice = bindingsSlice;
+      indexOf.set(item, index);
+      inventoried.push(item);
     } catch (error) {
       failures.push(recordFailure(info.name, error, reporter));
     }
   }
+  if (slices !== undefined) {
+    const skippedCalls = inventoried.filter((item) => item.exported === undefined).length;
+    reporter.log('verbose', `Group-level bindings: ${skippedCalls} of ${inventoried.length} application(s) unchanged since set ${options.previous?.setId ?? '(none)'}; ExportBindings ran for the others.`);
+  }
+  const readBindings = async (item: Inventoried): Promise<void> => {
+    if (item.exported !== undefined) return;
+    const read = await readInto(item.info, indexOf.get(item) ?? inventoried.indexOf(item));
+    item.exported = { file: read.file, xml: read.xml };
+    item.snapshot = { ...item.snapshot, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary };
+  };
   reporter.completed('Inventory');
-  return { applications, resourcesOf, skipped, failures, inventoried, onePass: pass !== undefined };
+  return {
+    applications,
+    resourcesOf,
+    skipped,
+    failures,
+    inventoried,
+    onePass: pass !== undefined,
+    ...(slices === undefined ? {} : { groupBindingsResidue: slices.residue }),
+    readBindings,
+  };
+}
+
+/**
+ * ExportBindings /GroupLevel into staging. Its failure costs speed, never the backup: each application's bindings are
+ * then read by its own ExportBindings, as without it (a warning says so). A stop or a bug still ends the run.
+ */
+async function readGroupBindings(group: BizTalkGroup & { exportGroupBindings(destinationPath: string): Promise<unknown> }, staging: string, reporter: Reporter): Promise<string | undefined> {
+  const file = path.join(staging, 'group.bindings.xml');
+  try {
+    await group.exportGroupBindings(file);
+    const size = (await fs.stat(file)).size;
+    if (size > MAX_GROUP_BINDINGS_BYTES) throw new BtsBackupError('E_INVALID_DATA', `The group-level bindings are ${size} bytes, more than BizTalkBackup reads at once (${MAX_GROUP_BINDINGS_BYTES}).`, { target: 'group.bindings.xml' });
+    return Buffer.from(await readExportedFile('(group)', 'ExportBindings /GroupLevel', file, 'bindings file')).toString('utf8');
+  } catch (error) {
+    unreadGroupBindings(error, reporter);
+    return undefined;
+  } finally {
+    await fs.rm(file, { force: true });
+  }
+}
+
+/** Cuts the group-level bindings per application; unreadable bindings fall back like a failed call. */
+async function cutGroupBindings(
+  xml: string,
+  applications: readonly ApplicationInfo[],
+  selected: readonly string[],
+  resourcesOf: (name: string) => Promise<ResourceInfo[]>,
+  reporter: Reporter,
+): Promise<GroupBindingsSlices | undefined> {
+  // Every application of the group owns its ports (an excluded one too); modules are attributed through the
+  // assemblies of the selected applications, whose resources the inventory lists anyway.
+  const owners = [];
+  for (const app of applications) {
+    const resources = selected.includes(app.name) ? await resourcesOf(app.name).catch(() => [] as ResourceInfo[]) : [];
+    owners.push({ application: app.name, assemblies: resources.filter((r) => r.type === ResourceType.BizTalkAssembly).map((r) => r.luid) });
+  }
+  try {
+    return sliceGroupBindings(xml, owners, 'group-level bindings');
+  } catch (error) {
+    unreadGroupBindings(error, reporter);
+    return undefined;
+  }
+}
+
+function unreadGroupBindings(error: unknown, reporter: Reporter): void {
+  if (endsTheRun(error) || !isBtsBackupError(error)) throw error;
+  reporter.log('warning', `The group-level bindings could not be read (${error.code}: ${error.message}); each application's bindings are read by its own ExportBindings tonight.`, undefined, 'GroupBindingsUnread');
 }
 
 /** Reads the newest committed manifest (kept here for its importers; set-manifests.ts does the reading). */

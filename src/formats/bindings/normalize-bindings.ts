@@ -16,7 +16,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
  * Canonical text of an XML fragment: elements sorted by name and attributes, whitespace-only text dropped, escaped XML
  * inside text parsed again (at most three levels). Walks with an explicit stack: no recursion on the document's depth.
  */
-function canonical(root: Element, source: string, depth = 0): string {
+export function canonical(root: Element, source: string, depth = 0): string {
   interface Frame {
     element: Element;
     children: Element[];
