@@ -41,3 +41,22 @@ test('a root not laid out as serializeRoot writes it (or a flat manifest) takes 
   t.throws(() => parseSetHeader(new TextEncoder().encode(noSummary), 'set'), { code: 'E_MANIFEST_CORRUPT' });
   t.throws(() => parseSetHeader(new TextEncoder().encode('{"schemaVersion":3}'), 'set'), { code: 'E_MANIFEST_UNSUPPORTED' });
 });
+
+test('the group-level bindings cut is per set: slices ride on the root lines and the residue in the header, never in the records', (t) => {
+  const value = { ...root(['A', 'B']), groupBindingsResidue: sha256Hex('residue') };
+  value.applications = value.applications.map((entry) => ({ ...entry, bindingsSlice: sha256Hex(`slice of ${entry.name}`) }));
+  const bytes = serializeRoot(value);
+  const stored = parseStoredSet(bytes, 'set');
+  t.is(stored.schemaVersion, 2);
+  if (stored.schemaVersion !== 2) return;
+  t.is(stored.root.groupBindingsResidue, sha256Hex('residue'));
+  t.deepEqual(stored.root.applications.map((a) => a.bindingsSlice), [sha256Hex('slice of A'), sha256Hex('slice of B')]);
+  t.deepEqual(parseSetHeader(bytes, 'set').importOrder, ['A', 'B']);
+  const text = new TextDecoder().decode(bytes);
+  for (const [from, to] of [
+    [`"groupBindingsResidue":"${sha256Hex('residue')}"`, '"groupBindingsResidue":"not a hash"'],
+    [`"bindingsSlice":"${sha256Hex('slice of B')}"`, '"bindingsSlice":42'],
+  ] as const) {
+    t.throws(() => parseStoredSet(new TextEncoder().encode(text.replace(from, to)), 'set'), { code: 'E_MANIFEST_CORRUPT' }, to);
+  }
+});
