@@ -56,7 +56,7 @@ export function recordingReporter(): RecordingReporter {
     lines,
     progress: (activity, status, current, total) => lines.push({ type: 'progress', activity, status, current, total }),
     completed: (activity) => lines.push({ type: 'completed', activity }),
-    log: (level, message) => lines.push({ type: 'log', level, message }),
+    log: (level, message, _psMessage, code) => lines.push({ type: 'log', level, message, ...(code === undefined ? {} : { code }) }),
     result: (kind, value) => lines.push({ type: 'result', kind, ...value }),
   };
 }
