@@ -95,7 +95,7 @@ test('an application exported for its resources gets its bindings read then (sto
   const entry = real.outcome.manifest!.applications.find((a) => a.name === 'Contoso.Billing')!;
   const nextPlan = (await night(group, store, { dryRun: true })).outcome.plan;
   t.true(entry.artifacts.some((a) => a.kind === 'bindings'));
-  t.is(nextPlan.steps.filter((s) => s.action === "Export").length, 0);
+  t.is(nextPlan.steps.filter((s) => s.action === 'Export').length, 0);
   // Its slice is recorded again: the night after is quiet.
   const after = await night(group, store);
   t.deepEqual(after.boundApps, []);
