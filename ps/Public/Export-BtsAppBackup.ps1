@@ -32,6 +32,12 @@ function Export-BtsAppBackup {
     .PARAMETER Full
     Exports every application again even when nothing changed since the last backup set.
 
+    .PARAMETER RecheckDays
+    Through BTSTask, which lists an application's resources without their content, a file or DLL replaced under the same
+    name changes nothing the inventory sees. Each such application is therefore exported again once in this many days (on
+    its own day of the cycle, about 1/RecheckDays of them a night) and stored only if its content differs from the stored
+    MSI. Default 7; 0 never rechecks. The deployment API back end needs no recheck.
+
     .PARAMETER Force
     Does not ask. It never breaks the store's lock: a lock whose run is alive is broken only by -BreakLock.
 
@@ -148,6 +154,9 @@ function Export-BtsAppBackup {
 
         [switch]$Full,
 
+        [ValidateRange(0, 366)]
+        [int]$RecheckDays = 7,
+
         [switch]$Force,
 
         [string]$BreakLock,
@@ -205,6 +214,7 @@ function Export-BtsAppBackup {
         if ($ExcludeName) { $request['excludeName'] = @($ExcludeName) }
         if ($IncludePath) { $request['includePath'] = @($IncludePath | ForEach-Object { Resolve-BtsPath -Caller $PSCmdlet -Path $_ }) }
         if ($Full) { $request['full'] = $true }
+        if ($PSBoundParameters.ContainsKey('RecheckDays')) { $request['recheckDays'] = $RecheckDays }
         if ($Force) { $request['force'] = $true }
         if ($BreakLock) { $request['breakLock'] = $BreakLock }
         Add-BtsGroupRequest -Request $request -Caller $PSCmdlet -Simulator:$group.Simulator -SimulatorState $group.SimulatorState `

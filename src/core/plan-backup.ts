@@ -5,6 +5,7 @@ import { filterNames, unmatchedLiterals } from './filter-names.js';
 import type { Manifest } from './manifest.js';
 import type { ApplicationInfo } from './model.js';
 import { orderByReferences } from './order-applications.js';
+import { recheckDue, unseenContent } from './recheck.js';
 
 export interface SelectionOptions {
   include: readonly string[];
@@ -55,6 +56,11 @@ export interface BackupStep {
   change: ChangeKind;
   reasons: string[];
   fingerprint: string;
+  /**
+   * An Unchanged application exported to read its content again (see recheckDue): the MSI is compared with the stored
+   * one, and only a difference is stored (the application is then Exported, the resources that differ named).
+   */
+  recheck?: boolean;
 }
 
 export interface BackupPlan {
@@ -71,8 +77,17 @@ export interface BackupPlan {
 export function planBackup(
   snapshots: readonly AppSnapshot[],
   last: Manifest | null,
-  options: { full: boolean; skipped: SkippedApplication[]; appliesToAll: boolean; present?: readonly string[] },
+  options: {
+    full: boolean;
+    skipped: SkippedApplication[];
+    appliesToAll: boolean;
+    present?: readonly string[];
+    /** Reads again the content of Unchanged applications the inventory cannot see into, on their night of a `days`-day cycle. */
+    recheck?: { now: Date; days: number };
+  },
 ): BackupPlan {
+  const recheck = options.recheck;
+  const bySnapshot = new Map(snapshots.map((s) => [s.info.name, s] as const));
   const diff = diffInventory(snapshots, last);
   const byName = new Map(diff.applications.map((d) => [d.name, d] as const));
   // Unknown references (BTSTask alone) are taken from the last backup's ADF for ordering only.
@@ -83,6 +98,11 @@ export function planBackup(
     if (d === undefined) throw new Error(`diff lost ${node.name}`);
     const action = options.full || d.change !== 'Unchanged' ? 'Export' : 'Reuse';
     const reasons = options.full && d.change === 'Unchanged' ? ['full export requested'] : d.reasons;
+    const unseen = unseenContent(bySnapshot.get(d.name)?.resources ?? []);
+    if (action === 'Reuse' && recheck !== undefined && unseen.length > 0 && recheckDue(d.name, recheck.now, recheck.days)) {
+      const why = `content recheck: ${unseen.length} resource(s) are listed without their content (${describeTypes(unseen)}); read again every ${recheck.days} days`;
+      return { application: d.name, action: 'Export', change: d.change, reasons: [why], fingerprint: d.fingerprint, recheck: true };
+    }
     return { application: d.name, action, change: d.change, reasons, fingerprint: d.fingerprint };
   });
   return {
@@ -94,4 +114,17 @@ export function planBackup(
     // An application still in the group whose inventory failed is not removed either.
     removed: options.appliesToAll ? diff.removed.filter((name) => !(options.present ?? []).some((p) => p.toLowerCase() === name.toLowerCase())) : [],
   };
+}
+
+/** `30 File, 10 BizTalkAssembly`: the resource types, short, most first. */
+function describeTypes(resources: readonly { type: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) {
+    const short = r.type.replace(/^System\.BizTalk:/, '');
+    counts.set(short, (counts.get(short) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([type, n]) => `${n} ${type}`)
+    .join(', ');
 }

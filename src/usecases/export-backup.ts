@@ -8,8 +8,10 @@ import { orderByReferences } from '../core/order-applications.js';
 import { planBackup, type BackupPlan, type BackupStep } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { setIdTime } from '../core/set-id.js';
-import { BtsBackupError } from '../errors/index.js';
-import { readApplicationPackage } from '../formats/msi/application-package.js';
+import { DEFAULT_RECHECK_DAYS } from '../core/recheck.js';
+import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
+import { readApplicationPackage, type ApplicationPackage } from '../formats/msi/application-package.js';
+import { contentDifferences, packageContent } from '../formats/msi/package-content.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { Clock } from '../ports/clock.js';
 import type { BackupStore, StoreLock } from '../ports/store.js';
@@ -54,6 +56,11 @@ export interface ExportOptions {
   host: string;
   /** Where staging goes (the CLI wires the swept, owner-marked temp areas). */
   tempAreas?: TempAreas;
+  /**
+   * Applications whose resources the back end lists without their content (BTSTask) are exported again on their night
+   * of a cycle this many days long, and stored only if their content differs (see recheckDue). 0: never. Default 7.
+   */
+  recheckDays?: number;
 }
 
 export interface ExportOutcome {
@@ -96,19 +103,26 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     const last = (await store.exists()) ? await readLatestManifest(store) : null;
     const groupInfo = await group.describeGroup();
 
+    const runStarted = options.clock.now();
     const inventory = await inventoryGroup(group, { include: options.include, exclude: options.exclude }, staging, reporter, { previous: last });
     const { applications, resourcesOf, skipped, failures, inventoried } = inventory;
     const planNow = (): BackupPlan =>
       planBackup(
         inventoried.map((i) => i.snapshot),
         last,
-        { full: options.full, skipped, appliesToAll: options.include.length === 0 && options.exclude.length === 0, present: applications.map((a) => a.name) },
+        {
+          full: options.full,
+          skipped,
+          appliesToAll: options.include.length === 0 && options.exclude.length === 0,
+          present: applications.map((a) => a.name),
+          recheck: { now: runStarted, days: options.recheckDays ?? DEFAULT_RECHECK_DAYS },
+        },
       );
     let plan = planNow();
     // An application to export whose bindings the inventory took from the previous set (its slice of the group-level
     // bindings was unchanged) is read now, and the plan made again with what was read: the plan a dry run prints is
     // the one a real run carries out, fingerprints and reasons included.
-    const unread = plan.steps.filter((step) => step.action === 'Export').flatMap((step) => inventoried.filter((i) => i.info.name === step.application && i.exported === undefined));
+    const unread = plan.steps.filter((step) => step.action === 'Export' && step.recheck !== true).flatMap((step) => inventoried.filter((i) => i.info.name === step.application && i.exported === undefined));
     for (const item of unread) {
       try {
         await inventory.readBindings(item);
@@ -144,10 +158,18 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
       if (item === undefined) continue;
       try {
         const previous = last?.applications.find((a) => a.name.toLowerCase() === step.application.toLowerCase());
-        const entry = step.action === 'Reuse' && previous !== undefined ? await reuse(step, previous, item, store, reporter) : undefined;
-        // Exported after all (its previous objects are gone): its bindings are read now if the inventory did not.
-        if (entry === undefined) await inventory.readBindings(item);
-        const app = entry ?? (await exportOne(step, item, group, store, staging, index, setId, packagedAssemblies, harvested, warnings, redactions, reporter));
+        let app = step.action === 'Reuse' && previous !== undefined ? await reuse(step, previous, item, store, reporter) : undefined;
+        if (app === undefined) {
+          const exportNow = (s: BackupStep) => exportOne(s, item, previous, inventory.readBindings, group, store, staging, index, setId, packagedAssemblies, harvested, warnings, redactions, reporter);
+          const exported = await exportNow(step);
+          if (exported !== 'same') app = exported;
+          else {
+            // A recheck that found the stored content: the previous objects stand (stored again only if they are gone).
+            const stored = (previous === undefined ? undefined : await reuse(step, previous, item, store, reporter)) ?? (await exportNow({ ...step, recheck: false }));
+            if (stored === 'same') throw new BtsBackupError('E_INTERNAL', `the export of ${step.application} compared instead of storing`);
+            app = stored;
+          }
+        }
         warnings.push(...bindingWarnings(item, last));
         manifestApps.push(app);
         reporter.result('BackupApplication', { name: app.name, backupStatus: app.backupStatus, change: step.change, reasons: app.reasons, artifacts: app.artifacts.map((a) => ({ kind: a.kind, name: a.name, size: a.size, sha256: a.sha256 })) });
@@ -231,9 +253,16 @@ async function reuse(step: BackupStep, previous: ManifestApplication, item: Inve
   return withSlice({ ...previous, description: item.info.description, status: item.info.status, backupStatus: 'Unchanged', reasons: [] }, item.bindingsSlice);
 }
 
+/**
+ * ExportApp of one application, checked, redacted and stored with its bindings and outside dependencies. A recheck
+ * step (see recheckDue) first compares the package's content with the previous set's MSI: the same content stores
+ * nothing and gives 'same'; a difference is stored, the step turned Changed with the resources that differ as reasons.
+ */
 async function exportOne(
   step: BackupStep,
   item: Inventoried,
+  previous: ManifestApplication | undefined,
+  readBindings: (item: Inventoried) => Promise<void>,
   group: BizTalkGroup,
   store: BackupStore,
   staging: string,
@@ -244,7 +273,7 @@ async function exportOne(
   warnings: ManifestWarning[],
   redactions: ManifestRedaction[],
   reporter: Reporter,
-): Promise<ManifestApplication> {
+): Promise<ManifestApplication | 'same'> {
   const name = item.info.name;
   const fileBase = safeFileName(name);
   const msiPath = path.join(staging, `${index}-${fileBase}.msi`);
@@ -259,6 +288,16 @@ async function exportOne(
     warnings.push({ kind: 'MissingInstallAction', application: name, message: `Resource ${finding.type} ${finding.luid} has ${what}: ${finding.consequence}. Fix: ${finding.fix}, or in the ${finding.consoleFix}; then export again.` });
   }
   pkg = await redactPackage(name, `${fileBase}.msi`, pkg, msiPath, redactions, reporter);
+  if (step.recheck === true) {
+    const differences = await recheckContent(pkg, previous, store, `${fileBase}.msi`);
+    if (differences.length === 0) {
+      reporter.log('verbose', `${name}: content recheck found what the store holds; nothing stored.`);
+      return 'same';
+    }
+    step.change = 'Changed';
+    step.reasons = differences;
+  }
+  await readBindings(item);
   const exported = item.exported;
   if (exported === undefined) throw new BtsBackupError('E_INTERNAL', `the bindings of ${name} were not read before its export`);
   await redactFile(name, `${fileBase}.bindings.xml`, exported.file, redactions);
@@ -301,6 +340,23 @@ function sameBindingsCut(last: Manifest, apps: readonly ManifestApplication[], r
   if (last.groupBindingsResidue !== residue) return false;
   const before = new Map(last.applications.map((a) => [a.name, a.bindingsSlice] as const));
   return apps.every((a) => before.get(a.name) === a.bindingsSlice);
+}
+
+/**
+ * What a recheck found different from the previous set's MSI, as reasons (none: the same content). A previous MSI that
+ * cannot be read counts as different: the new one is stored.
+ */
+async function recheckContent(pkg: ApplicationPackage, previous: ManifestApplication | undefined, store: BackupStore, source: string): Promise<string[]> {
+  const msi = previous?.artifacts.find((a) => a.kind === 'msi');
+  if (msi === undefined) return ['content recheck: the previous set holds no MSI'];
+  let before: Map<string, string>;
+  try {
+    before = packageContent(readApplicationPackage(await store.readObject(msi.sha256), msi.name), msi.name);
+  } catch (error) {
+    if (!isBtsBackupError(error)) throw error;
+    return [`content recheck: the stored MSI could not be read (${error.code})`];
+  }
+  return contentDifferences(before, packageContent(pkg, source)).map((what) => `content changed (recheck): ${what}`);
 }
 
 /** The entry with this run's slice of the group-level bindings, or none (never the previous set's: see reusableBindings). */

@@ -15,6 +15,8 @@ export interface ExportArgs extends GroupOptions {
   dryRun: boolean;
   /** The token of a live lock to break. */
   breakLock?: string;
+  /** See ExportOptions.recheckDays. */
+  recheckDays: number;
 }
 
 export async function runExport(args: ExportArgs, out: Output): Promise<number> {
@@ -30,6 +32,7 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
       full: args.full,
       dryRun: args.dryRun,
       ...(args.breakLock === undefined ? {} : { breakLock: args.breakLock }),
+      recheckDays: args.recheckDays,
       storeIsLocal: isLocalPath(args.store),
       tempAreas: createTempAreas(),
       clock: systemClock,

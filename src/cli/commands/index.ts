@@ -1,5 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { arrayOf, groupArgs, groupOptions, nameOptions } from '../command.js';
+import { DEFAULT_RECHECK_DAYS } from '../../core/recheck.js';
+import { BtsBackupError, hints } from '../../errors/index.js';
 import { runExport } from './export.js';
 import { inspectCommand } from './inspect.js';
 import { runInventory } from './inventory.js';
@@ -31,7 +33,12 @@ const exportCommand: CliCommand = {
       .option('full', { type: 'boolean', default: false, describe: 'Export every application, changed or not' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and change nothing (-WhatIf)' })
       .option('force', { type: 'boolean', default: false, describe: 'Do not ask (PowerShell -Force); never breaks a lock' })
-      .option('break-lock', { type: 'string', describe: 'Break the live lock with this token (printed by E_LOCK_HELD); that run loses its work' }),
+      .option('break-lock', { type: 'string', describe: 'Break the live lock with this token (printed by E_LOCK_HELD); that run loses its work' })
+      .option('recheck-days', {
+        type: 'number',
+        default: DEFAULT_RECHECK_DAYS,
+        describe: 'Through BTSTask (which lists resources without their content), export each application again once in this many days and store it if its content changed; 0: never',
+      }),
   run: (a, o) =>
     runExport(
       {
@@ -43,10 +50,17 @@ const exportCommand: CliCommand = {
         full: a['full'] === true,
         dryRun: a['dryRun'] === true,
         ...(typeof a['breakLock'] === 'string' ? { breakLock: a['breakLock'] } : {}),
+        recheckDays: recheckDays(a['recheckDays']),
       },
       o,
     ),
 };
+
+/** --recheck-days: a whole number of days, 0 (never) to 366. */
+function recheckDays(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 366) return value;
+  throw new BtsBackupError('E_USAGE', `--recheck-days takes a whole number of days from 0 (never) to 366, not ${JSON.stringify(value)}.`, { target: '--recheck-days', hint: hints.usage });
+}
 
 const list: CliCommand = {
   command: 'list',
