@@ -216,8 +216,16 @@ async function cutGroupBindings(
   // Every application of the group owns its ports (an excluded one too); modules are attributed through the
   // assemblies of the selected applications, whose resources the inventory lists anyway.
   const owners = [];
+  const wanted = new Set(selected);
   for (const app of applications) {
-    const resources = selected.includes(app.name) ? await resourcesOf(app.name).catch(() => [] as ResourceInfo[]) : [];
+    // A failed ListApp leaves the application's modules to the residue (its own step reports the failure); a stop or
+    // a stuck catalog still ends the run here.
+    const resources = wanted.has(app.name)
+      ? await resourcesOf(app.name).catch((error: unknown) => {
+          if (endsTheRun(error)) throw error;
+          return [] as ResourceInfo[];
+        })
+      : [];
     owners.push({ application: app.name, assemblies: resources.filter((r) => r.type === ResourceType.BizTalkAssembly).map((r) => r.luid) });
   }
   try {

@@ -1,0 +1,91 @@
+// Through BTSTask a file replaced under the same name changes nothing ListApp shows: the content recheck finds it on
+// the application's night of the cycle, stores only what differs, and costs no bytes when nothing did.
+import test from 'ava';
+import { btsTaskView } from '../../src/adapters/simulator/btstask-view.js';
+import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
+import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
+import { recheckDue } from '../../src/core/recheck.js';
+import type { BackupStore } from '../../src/ports/store.js';
+import { exportBackup } from '../../src/usecases/export-backup.js';
+import { countingStore, exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
+import { recordCalls } from '../support/record-calls.js';
+
+const DAY = 86_400_000;
+const APP = 'Contoso.Billing';
+const START = Date.UTC(2026, 11, 1, 1, 0, 0);
+/** The first night from START on which APP is due, and one on which it is not. */
+const dueNight = Array.from({ length: 7 }, (_, d) => START + d * DAY).find((t) => recheckDue(APP, new Date(t), 7))!;
+const quietNight = dueNight + DAY;
+
+async function night(group: SimulatedGroup, store: BackupStore, at: number, recheckDays = 7) {
+  const { proxy, calls } = recordCalls(btsTaskView(group), (m) => m === 'exportApplication');
+  const exported: string[] = [];
+  const inner = proxy.exportApplication.bind(proxy);
+  proxy.exportApplication = async (application, packagePath, resources) => {
+    exported.push(application);
+    return inner(application, packagePath, resources);
+  };
+  let tick = at;
+  const outcome = await exportBackup(proxy, store, exportOptions({ clock: { now: () => new Date((tick += 1000)) }, recheckDays }), recordingReporter());
+  return { outcome, calls, exported };
+}
+
+function changeFile(group: SimulatedGroup): void {
+  const app = group.state.applications.find((a) => a.name === APP)!;
+  const file = app.resources.find((r) => r.luid === 'Contoso.Billing.config')!.files[0]!;
+  file.text = `${file.text!}<!-- hot fix -->`;
+}
+
+test('a file replaced under the same name is invisible on other nights and found on the recheck night: stored, the resource named', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  await night(group, store, quietNight - 3 * DAY, 0);
+  changeFile(group);
+  const quiet = await night(group, store, quietNight);
+  t.false(quiet.exported.includes(APP), 'BTSTask shows no change on a night that is not the recheck night');
+  const due = await night(group, store, dueNight + 7 * DAY);
+  t.true(due.exported.includes(APP));
+  const entry = due.outcome.manifest!.applications.find((a) => a.name === APP)!;
+  t.is(entry.backupStatus, 'Exported');
+  t.deepEqual(entry.reasons, ['content changed (recheck): File Contoso.Billing.config']);
+  t.is(entry.exportedIn, due.outcome.manifest!.setId);
+  // Everything else due that night was read too, and left as it was.
+  t.true(due.outcome.statuses.filter((s) => s.application !== APP).every((s) => s.backupStatus === 'Unchanged'));
+});
+
+test('a recheck that finds the stored content writes nothing: no set, no object', async (t) => {
+  const group = await sampleGroup();
+  const { store, mutations } = countingStore();
+  await night(group, store, dueNight - 7 * DAY, 0);
+  mutations.length = 0;
+  const due = await night(group, store, dueNight);
+  t.true(due.exported.includes(APP), 'the application was exported to be compared');
+  t.false(due.outcome.committed);
+  t.deepEqual(mutations.filter((m) => m !== 'init' && m !== 'acquireLock' && m !== 'sweepTemp'), []);
+});
+
+test('--recheck-days 0 never rechecks; 1 rechecks every application with unseen content every night', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  const first = await night(group, store, dueNight - 7 * DAY, 0);
+  const names = first.outcome.manifest!.applications.map((a) => a.name);
+  t.deepEqual((await night(group, store, dueNight, 0)).exported, []);
+  const every = await night(group, store, dueNight + DAY, 1);
+  t.deepEqual([...every.exported].sort(), [...names].sort());
+  t.false(every.outcome.committed);
+});
+
+test('the dry run plans the recheck the real run carries out', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  await night(group, store, dueNight - 7 * DAY, 0);
+  const { proxy } = recordCalls(btsTaskView(group));
+  let tick = dueNight;
+  const dry = await exportBackup(proxy, store, exportOptions({ clock: { now: () => new Date((tick += 1000)) }, dryRun: true }), recordingReporter());
+  const step = dry.plan.steps.find((s) => s.application === APP)!;
+  t.is(step.action, 'Export');
+  t.true(step.recheck);
+  t.regex(step.reasons[0]!, /^content recheck: /);
+  const real = await night(group, store, dueNight);
+  t.deepEqual(real.exported, dry.plan.steps.filter((s) => s.action === 'Export').map((s) => s.application));
+});
