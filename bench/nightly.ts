@@ -10,9 +10,11 @@ import { buildBindingInfo } from '../src/adapters/simulator/binding-builder.js';
 import { GROUP_STATE_SCHEMA_VERSION, type ApplicationState, type GroupState, type ResourceState } from '../src/adapters/simulator/group-state.js';
 import { SimulatedGroup } from '../src/adapters/simulator/simulated-group.js';
 import { createFsStore } from '../src/adapters/store/fs-store.js';
-import { ResourceType, SYSTEM_APPLICATION } from '../src/core/model.js';
+import { ResourceType, SYSTEM_APPLICATION, type ResourceInfo } from '../src/core/model.js';
 import { newSetId } from '../src/core/set-id.js';
 import type { BizTalkGroup, WholeGroupInventory } from '../src/ports/biztalk-group.js';
+import { btsTaskView } from '../src/adapters/simulator/btstask-view.js';
+import { recheckDue, DEFAULT_RECHECK_DAYS } from '../src/core/recheck.js';
 import { exportBackup, type ExportOptions } from '../src/usecases/export-backup.js';
 import { silentReporter } from '../src/usecases/reporter.js';
 
@@ -24,6 +26,7 @@ export interface BenchResult {
 }
 
 const TOKEN = 'a1b2c3d4e5f60718';
+const DAY_MS = 86_400_000;
 const MS_TOKEN = '31bf3856ad364e35';
 const MSCORLIB = 'mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089';
 const XLANGS = `Microsoft.XLANGs.BaseTypes, Version=3.0.1.0, Culture=neutral, PublicKeyToken=${MS_TOKEN}`;
@@ -129,12 +132,15 @@ export function generateGroup(apps: number, resources: number, seed = 42): Gener
     gac,
     applications,
   };
+  /** A file resource replaced under the same name (AddResource /Overwrite): new bytes, a newer LastWriteTime. */
   const change = (application: string, night: number): void => {
     const app = state.applications.find((x) => x.name === application);
     const resource = app?.resources.find((r) => r.type === ResourceType.File);
     const file = resource?.files[0];
-    if (file?.text === undefined) throw new Error(`cannot change ${application}`);
+    if (resource === undefined || file?.text === undefined) throw new Error(`cannot change ${application}`);
     file.text = `${file.text.replace(/<!-- night \d+ -->\r\n$/, '')}<!-- night ${night} -->\r\n`;
+    const written = new Date(Date.UTC(2026, 10, 1, 12, 0, 0) + night * DAY_MS).toISOString();
+    resource.properties = { ...resource.properties, LastWriteTime: `${written.slice(0, 10)} ${written.slice(11, 19)}Z` };
   };
   return { state, change };
 }
@@ -154,6 +160,8 @@ export const COST_MODEL = {
     listApp: { baseMs: 200, perResourceMs: 5 },
     /** ExportBindings: one application's BindingInfo. */
     exportBindings: { baseMs: 400 },
+    /** ExportBindings /GroupLevel: every application's BindingInfo in one file (BindingInfo.Select per application, as in process). */
+    exportGroupBindings: { baseMs: 400, perAppMs: 12 },
   },
   /** ExportApp, the engine's work whoever calls it: reads every resource from the database and writes the MSI. */
   exportApp: { baseMs: 1_000, perResourceMs: 20, perMbMs: 500 },
@@ -200,6 +208,7 @@ export function modelledMs(calls: readonly CallRecord[], backend: CostedBackend,
         case 'listApplications': cost = processStartMs + m.btstask.listApps.baseMs + (call.apps ?? 0) * m.btstask.listApps.perAppMs; break;
         case 'listResources': cost = processStartMs + m.btstask.listApp.baseMs + resources * m.btstask.listApp.perResourceMs; break;
         case 'exportBindings': cost = processStartMs + m.btstask.exportBindings.baseMs; break;
+        case 'exportGroupBindings': cost = processStartMs + m.btstask.exportGroupBindings.baseMs + (call.apps ?? 0) * m.btstask.exportGroupBindings.perAppMs; break;
         case 'exportApplication': cost = processStartMs + exportApp; break;
         case 'locateAssembly': cost = m.gacLookupMs; break;
         case 'readGroupInventory': throw new Error('BTSTask has no whole-group inventory');
@@ -211,6 +220,7 @@ export function modelledMs(calls: readonly CallRecord[], backend: CostedBackend,
         case 'listApplications': cost = m.deploymentApi.callMs + (call.apps ?? 0); break;
         case 'listResources': cost = m.deploymentApi.callMs + resources * m.deploymentApi.perResourceMs; break;
         case 'exportBindings': cost = m.deploymentApi.exportBindingsMs; break;
+        case 'exportGroupBindings': throw new Error('the deployment API reads bindings in its one-call inventory');
         case 'exportApplication': cost = exportApp; break;
         case 'locateAssembly': cost = m.gacLookupMs; break;
         default: cost = m.catalogCallMs;
@@ -223,15 +233,36 @@ export function modelledMs(calls: readonly CallRecord[], backend: CostedBackend,
 }
 
 /**
- * Records every call on the BizTalk port with the time spent inside the simulator. `btstask` hides the whole-group
- * inventory, as the BTSTask back end has none: inventory is then ListApps, and ListApp + ExportBindings per application.
+ * The simulated group as each back end sees it. BTSTask: btsTaskView (no whole-group inventory; ListApp's type and
+ * LUID only; ExportBindings per application and /GroupLevel). The deployment API: resources with their properties
+ * but no hash of their bytes (the real adapter reads Resource.Properties, not the files).
  */
+function backEndView(inner: SimulatedGroup, backend: Backend): BizTalkGroup {
+  if (backend === 'btstask') return btsTaskView(inner);
+  const withoutHash = (resources: readonly ResourceInfo[]): ResourceInfo[] => resources.map(({ sha256: _bytes, ...resource }) => resource);
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property === 'exportGroupBindings') return undefined;
+      if (property === 'readGroupInventory') {
+        return async (): Promise<WholeGroupInventory> => ({
+          applications: (await target.readGroupInventory()).applications.map((entry) => ('resources' in entry ? { ...entry, resources: withoutHash(entry.resources) } : entry)),
+        });
+      }
+      if (property === 'listResources') return async (application: string) => withoutHash(await target.listResources(application));
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as BizTalkGroup;
+}
+
+/** Records every call on the back end's view of the group with the time spent inside the simulator. */
 function recordingGroup(inner: SimulatedGroup, backend: Backend): { group: BizTalkGroup; calls: CallRecord[] } {
   const calls: CallRecord[] = [];
   const resourceCount = new Map<string, number>();
-  const group = new Proxy(inner, {
+  let applicationCount = 0;
+  const view = backEndView(inner, backend);
+  const group = new Proxy(view, {
     get(target, property, receiver) {
-      if (property === 'readGroupInventory' && backend === 'btstask') return undefined;
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
@@ -252,6 +283,9 @@ function recordingGroup(inner: SimulatedGroup, backend: Backend): { group: BizTa
           }
         } else if (property === 'listApplications') {
           record.apps = (result as unknown[]).length;
+          applicationCount = record.apps;
+        } else if (property === 'exportGroupBindings') {
+          record.apps = applicationCount;
         } else if (property === 'listResources') {
           record.resources = (result as unknown[]).length;
           resourceCount.set(String(args[0]), record.resources);
@@ -309,8 +343,14 @@ export async function benchNightly(): Promise<BenchResult[]> {
   const base = await mkdtemp(join(tmpdir(), 'bts-bench-nightly-'));
   try {
     const generated = generateGroup(apps, resources);
-    let clock = Date.UTC(2026, 10, 1, 1, 0, 0);
+    // Each night is a calendar day of its own (the content recheck spreads applications over days); within a night
+    // the clock ticks a second a call.
+    const FIRST_NIGHT = Date.UTC(2026, 10, 1, 1, 0, 0);
+    let clock = FIRST_NIGHT;
     const now = (): Date => new Date((clock += 1000));
+    const startNight = (night: number): void => {
+      clock = FIRST_NIGHT + night * DAY_MS;
+    };
     let guid = 0;
     const simulated = new SimulatedGroup(generated.state, { gacRoot: join(base, 'gac'), clock: { now }, newGuid: () => `00000000-0000-4000-8000-${String(++guid).padStart(12, '0')}` });
     let setCounter = 0;
@@ -352,39 +392,61 @@ export async function benchNightly(): Promise<BenchResult[]> {
       };
     };
 
-    // Night 0: the first backup, the same for every strategy (copied).
-    const seed = join(base, 'seed');
-    const baselineStarted = performance.now();
-    await run('deployment-api', 'incremental', seed, 0);
-    const baselineMs = performance.now() - baselineStarted;
-    const baselineBytes = await storeBytes(seed);
+    // Night 0: the first backup through each back end (fingerprints are per back end), the same for both strategies (copied).
     const roots = new Map<string, string>();
+    let baselineMs = 0;
+    let baselineBytes = 0;
     for (const backend of ['deployment-api', 'btstask'] as const) {
+      const seed = join(base, `seed-${backend}`);
+      startNight(0);
+      const baselineStarted = performance.now();
+      await run(backend, 'incremental', seed, 0);
+      if (backend === 'deployment-api') {
+        baselineMs = performance.now() - baselineStarted;
+        baselineBytes = await storeBytes(seed);
+      }
       for (const mode of ['incremental', 'full'] as const) {
         const root = join(base, `${backend}-${mode}`);
         await cp(seed, root, { recursive: true });
         roots.set(`${backend}|${mode}`, root);
       }
+      await rm(seed, { recursive: true, force: true });
     }
-    await rm(seed, { recursive: true, force: true });
 
     const random = prng(7);
     const names = generated.state.applications.filter((a) => !a.isSystem).map((a) => a.name);
     const perNight = Math.max(1, Math.round((names.length * changePercent) / 100));
     const figures: NightlyFigures[] = [];
+    /** Changed applications BTSTask has not stored yet: it sees a replaced file only on the application's recheck night. */
+    const pending = new Set<string>();
+    let foundByRecheck = 0;
     for (let night = 1; night <= nights; night++) {
       const changed = new Set<string>();
       while (changed.size < perNight) changed.add(names[Math.floor(random() * names.length)]!);
-      for (const name of changed) generated.change(name, night);
+      for (const name of changed) {
+        generated.change(name, night);
+        pending.add(name);
+      }
       for (const backend of ['deployment-api', 'btstask'] as const) {
         for (const mode of ['incremental', 'full'] as const) {
+          startNight(night);
           const f = await run(backend, mode, roots.get(`${backend}|${mode}`)!, night);
-          if (mode === 'incremental' && f.exported !== changed.size) throw new Error(`incremental night ${night} exported ${f.exported}, expected ${changed.size}`);
+          if (mode === 'incremental') {
+            // In process every change is found the night it is made; through BTSTask exactly the pending changes of
+            // the applications whose recheck night it is.
+            const due = backend === 'btstask' ? [...pending].filter((name) => recheckDue(name, new Date(FIRST_NIGHT + night * DAY_MS), DEFAULT_RECHECK_DAYS)) : [...changed];
+            if (f.exported !== due.length) throw new Error(`${backend} incremental night ${night} exported ${f.exported}, expected ${due.length}`);
+            if (backend === 'btstask') {
+              for (const name of due) pending.delete(name);
+              foundByRecheck += due.length;
+            }
+          }
           figures.push(f);
         }
       }
     }
     // A night where nothing changed, on the default back end.
+    startNight(nights + 1);
     const unchanged = await run('deployment-api', 'incremental', roots.get('deployment-api|incremental')!, nights + 1);
     if (unchanged.exported !== 0) throw new Error('the unchanged night exported something');
 
@@ -430,7 +492,14 @@ export async function benchNightly(): Promise<BenchResult[]> {
         { name: `nightly.${backend}.incremental/full growth`, value: round((100 * growth(backend, 'incremental')) / Math.max(1, growth(backend, 'full')), 2), unit: '%', note: 'goal <= 3%' },
       );
     }
+    const exportsPerNight = of('btstask', 'incremental').reduce((n, f) => n + f.calls.filter((c) => c.op === 'exportApplication').length, 0) / nights;
     results.push(
+      {
+        name: 'nightly.btstask.exportapp/night incremental',
+        value: round(exportsPerNight),
+        unit: 'calls',
+        note: `content rechecks (every application once in ${DEFAULT_RECHECK_DAYS} days: BTSTask lists resources without their content) and the changes they found: ${foundByRecheck} of ${perNight * nights} changes made over ${nights} nights found and stored, ${pending.size} still pending their recheck night`,
+      },
       { name: 'nightly.unchanged.bytes written', value: unchanged.growthBytes, unit: 'B', note: 'sets/ and objects/ (the CLI adds one run-log line, outside them); goal 0' },
       { name: 'nightly.unchanged.our cpu', value: round(unchanged.ourCpuMs / 1000, 2), unit: 's', note: `process CPU (user+system) minus the CPU used inside simulator calls; our wall ${round(ourWallMs(unchanged) / 1000, 2)} s; goal < 2 s` },
       { name: 'nightly.unchanged.wall in process', value: round((ourMs(unchanged) + modelledMs(unchanged.calls, 'deployment-api', START_DEFAULT)) / 1000, 1), unit: 's', note: `${unchanged.calls.length} calls` },
