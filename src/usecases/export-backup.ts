@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { auditInstallActions } from '../core/audit-install-actions.js';
+import { fingerprintApplication } from '../core/app-snapshot.js';
 import { formatAssemblyName, parseAssemblyName } from '../core/assembly-name.js';
 import { emptyBindingsSummary } from '../core/bindings-summary.js';
 import { type ArtifactRef, type Manifest, type ManifestApplication, type ManifestRedaction, type ManifestWarning } from '../core/manifest.js';
@@ -8,7 +9,7 @@ import { orderByReferences } from '../core/order-applications.js';
 import { planBackup, type BackupPlan, type BackupStep } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { setIdTime } from '../core/set-id.js';
-import { DEFAULT_RECHECK_DAYS } from '../core/recheck.js';
+import { DEFAULT_RECHECK_DAYS, recheckDue, unseenContent } from '../core/recheck.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { readApplicationPackage, type ApplicationPackage } from '../formats/msi/application-package.js';
 import { contentDifferences, packageContent } from '../formats/msi/package-content.js';
@@ -29,7 +30,7 @@ import {
   storeEnvironmentBindings,
   storeExtras,
 } from './export-artifacts.js';
-import { inventoryGroup, readLatestManifest, recordFailure, type Inventoried } from './inventory-group.js';
+import { inventoryGroup, readLatestManifest, recordFailure, type GroupInventory, type Inventoried } from './inventory-group.js';
 import type { TempAreas } from '../ports/temp-area.js';
 import { recordRepairs } from './record-repairs.js';
 import { openStaging } from './staging.js';
@@ -104,7 +105,14 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     const groupInfo = await group.describeGroup();
 
     const runStarted = options.clock.now();
-    const inventory = await inventoryGroup(group, { include: options.include, exclude: options.exclude }, staging, reporter, { previous: last });
+    const recheckDays = options.recheckDays ?? DEFAULT_RECHECK_DAYS;
+    // Applications whose content is read whole tonight need no ListApp first (see InventoryOptions.unlisted).
+    const unlisted = new Set(
+      options.full || last === null
+        ? []
+        : last.applications.filter((a) => a.backupStatus !== 'Failed' && a.artifacts.some((x) => x.kind === 'msi') && unseenContent(a.resources).length > 0 && recheckDue(a.name, runStarted, recheckDays)).map((a) => a.name),
+    );
+    const inventory = await inventoryGroup(group, { include: options.include, exclude: options.exclude }, staging, reporter, { previous: last, unlisted });
     const { applications, resourcesOf, skipped, failures, inventoried } = inventory;
     const planNow = (): BackupPlan =>
       planBackup(
@@ -115,16 +123,17 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
           skipped,
           appliesToAll: options.include.length === 0 && options.exclude.length === 0,
           present: applications.map((a) => a.name),
-          recheck: { now: runStarted, days: options.recheckDays ?? DEFAULT_RECHECK_DAYS },
+          recheck: { now: runStarted, days: recheckDays },
         },
       );
     let plan = planNow();
     // An application to export whose bindings the inventory took from the previous set (its slice of the group-level
     // bindings was unchanged) is read now, and the plan made again with what was read: the plan a dry run prints is
     // the one a real run carries out, fingerprints and reasons included.
-    const unread = plan.steps.filter((step) => step.action === 'Export' && step.recheck !== true).flatMap((step) => inventoried.filter((i) => i.info.name === step.application && i.exported === undefined));
+    const unread = plan.steps.filter((step) => step.action === 'Export' && step.recheck !== true).flatMap((step) => inventoried.filter((i) => i.info.name === step.application && (i.exported === undefined || !i.listed)));
     for (const item of unread) {
       try {
+        await inventory.listResources(item);
         await inventory.readBindings(item);
       } catch (error) {
         failures.push(recordFailure(item.info.name, error, reporter));
@@ -160,7 +169,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
         const previous = last?.applications.find((a) => a.name.toLowerCase() === step.application.toLowerCase());
         let app = step.action === 'Reuse' && previous !== undefined ? await reuse(step, previous, item, store, reporter) : undefined;
         if (app === undefined) {
-          const exportNow = (s: BackupStep) => exportOne(s, item, previous, inventory.readBindings, group, store, staging, index, setId, packagedAssemblies, harvested, warnings, redactions, reporter);
+          const exportNow = (s: BackupStep) => exportOne(s, item, previous, inventory, group, store, staging, index, setId, packagedAssemblies, harvested, warnings, redactions, reporter);
           const exported = await exportNow(step);
           if (exported !== 'same') app = exported;
           else {
@@ -262,7 +271,7 @@ async function exportOne(
   step: BackupStep,
   item: Inventoried,
   previous: ManifestApplication | undefined,
-  readBindings: (item: Inventoried) => Promise<void>,
+  inventory: Pick<GroupInventory, 'readBindings' | 'listResources'>,
   group: BizTalkGroup,
   store: BackupStore,
   staging: string,
@@ -282,7 +291,7 @@ async function exportOne(
   for (const warning of outcome.warnings) warnings.push({ kind: 'Other', application: name, message: warning });
   let pkg = readApplicationPackage(await readExportedFile(name, 'ExportApp', msiPath, 'MSI'), `${fileBase}.msi`);
   checkPackageIdentity(name, pkg);
-  checkPackageComplete(name, pkg, item.resources);
+  if (item.listed) checkPackageComplete(name, pkg, item.resources);
   for (const finding of auditInstallActions(name, pkg.adf.resources)) {
     const what = finding.option === 'Destination' ? 'no destination location (DestinationLocation)' : `no ${finding.option} (${finding.property} in the ADF)`;
     warnings.push({ kind: 'MissingInstallAction', application: name, message: `Resource ${finding.type} ${finding.luid} has ${what}: ${finding.consequence}. Fix: ${finding.fix}, or in the ${finding.consoleFix}; then export again.` });
@@ -297,7 +306,13 @@ async function exportOne(
     step.change = 'Changed';
     step.reasons = differences;
   }
-  await readBindings(item);
+  // Stored after all: the ListApp a recheck left out runs now, and the package is checked against it.
+  if (!item.listed) {
+    await inventory.listResources(item);
+    checkPackageComplete(name, pkg, item.resources);
+    step.fingerprint = fingerprintApplication({ references: item.info.references ?? [], resources: item.resources, bindingsFingerprint: item.snapshot.bindingsFingerprint });
+  }
+  await inventory.readBindings(item);
   const exported = item.exported;
   if (exported === undefined) throw new BtsBackupError('E_INTERNAL', `the bindings of ${name} were not read before its export`);
   await redactFile(name, `${fileBase}.bindings.xml`, exported.file, redactions);

@@ -24,6 +24,11 @@ export interface Inventoried {
   exported?: { file: string; xml: string };
   /** The application's slice of this run's group-level bindings, recorded in the set for the next run. */
   bindingsSlice?: string;
+  /**
+   * False while `resources` are the previous set's, standing in for a ListApp this run left out because the
+   * application's content is read whole tonight (a content recheck); `listResources` runs it when it is needed after all.
+   */
+  listed: boolean;
   snapshot: AppSnapshot;
 }
 
@@ -42,6 +47,8 @@ export interface GroupInventory {
   groupBindingsResidue?: string;
   /** Reads the application's own bindings (ExportBindings) when the inventory reused the previous set's; updates its snapshot. */
   readBindings: (item: Inventoried) => Promise<void>;
+  /** Lists the application's resources (ListApp) when the inventory left it out (`listed` false); updates its snapshot. */
+  listResources: (item: Inventoried) => Promise<void>;
 }
 
 export interface InventoryOptions {
@@ -51,6 +58,12 @@ export interface InventoryOptions {
    * its own ExportBindings. Absent (compare, a restore's check): every application's bindings are read.
    */
   previous?: Manifest | null;
+  /**
+   * Applications (names in any case) whose ListApp waits, for a back end without a whole-group inventory: their content
+   * is read whole tonight (ExportApp of a content recheck), which tells more than ListApp. The previous set's resources
+   * stand in; the ListApp runs only if the application is stored after all.
+   */
+  unlisted?: ReadonlySet<string>;
 }
 
 /** Larger than any group's binding file we have seen by two orders of magnitude; beyond it each application is read alone. */
@@ -83,6 +96,14 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
       resourcesByApp.set(entry.info.name, Promise.resolve(entry.resources));
       bindingsByApp.set(entry.info.name, Promise.resolve(entry.bindingsXml));
     }
+  }
+  const unlistedNames = new Set<string>();
+  const waiting = new Set([...(pass === undefined ? (options.unlisted ?? []) : [])].map((name) => name.toLowerCase()));
+  for (const app of waiting.size === 0 ? [] : applications) {
+    const record = waiting.has(app.name.toLowerCase()) ? options.previous?.applications.find((a) => a.name.toLowerCase() === app.name.toLowerCase()) : undefined;
+    if (record === undefined) continue;
+    resourcesByApp.set(app.name, Promise.resolve(record.resources));
+    unlistedNames.add(app.name);
   }
   const resourcesOf = (name: string): Promise<ResourceInfo[]> => {
     let listed = resourcesByApp.get(name);
@@ -151,12 +172,13 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
       const reused = slices === undefined ? undefined : reusableBindings(options.previous ?? null, slices.residue, info.name, bindingsSlice);
       let item: Inventoried;
       if (reused !== undefined) {
-        item = { info, resources, snapshot: { info, resources, bindingsFingerprint: reused.bindingsFingerprint, bindings: reused.bindings } };
+        item = { info, resources, listed: true, snapshot: { info, resources, bindingsFingerprint: reused.bindingsFingerprint, bindings: reused.bindings } };
       } else {
         const read = await readInto(info, index);
-        item = { info, resources, exported: { file: read.file, xml: read.xml }, snapshot: { info, resources, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary } };
+        item = { info, resources, listed: true, exported: { file: read.file, xml: read.xml }, snapshot: { info, resources, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary } };
       }
       if (bindingsSlice !== undefined) item.bindingsSlice = bindingsSlice;
+      if (unlistedNames.has(info.name)) item.listed = false;
       indexOf.set(item, index);
       inventoried.push(item);
     } catch (error) {
@@ -173,6 +195,15 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     item.exported = { file: read.file, xml: read.xml };
     item.snapshot = { ...item.snapshot, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary };
   };
+  const listResources = async (item: Inventoried): Promise<void> => {
+    if (item.listed) return;
+    const listed = group.listResources(item.info.name);
+    listed.catch(() => undefined);
+    resourcesByApp.set(item.info.name, listed);
+    item.resources = await listed;
+    item.listed = true;
+    item.snapshot = { ...item.snapshot, resources: item.resources };
+  };
   reporter.completed('Inventory');
   return {
     applications,
@@ -183,6 +214,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     onePass: pass !== undefined,
     ...(slices === undefined ? {} : { groupBindingsResidue: slices.residue }),
     readBindings,
+    listResources,
   };
 }
 

@@ -20,14 +20,20 @@ const quietNight = dueNight + DAY;
 async function night(group: SimulatedGroup, store: BackupStore, at: number, recheckDays = 7) {
   const { proxy, calls } = recordCalls(btsTaskView(group), (m) => m === 'exportApplication');
   const exported: string[] = [];
+  const listed: string[] = [];
   const inner = proxy.exportApplication.bind(proxy);
   proxy.exportApplication = async (application, packagePath, resources) => {
     exported.push(application);
     return inner(application, packagePath, resources);
   };
+  const list = proxy.listResources.bind(proxy);
+  proxy.listResources = async (application) => {
+    listed.push(application);
+    return list(application);
+  };
   let tick = at;
   const outcome = await exportBackup(proxy, store, exportOptions({ clock: { now: () => new Date((tick += 1000)) }, recheckDays }), recordingReporter());
-  return { outcome, calls, exported };
+  return { outcome, calls, exported, listed };
 }
 
 function changeFile(group: SimulatedGroup): void {
@@ -48,6 +54,8 @@ test('a file replaced under the same name is invisible on other nights and found
   const entry = due.outcome.manifest!.applications.find((a) => a.name === APP)!;
   t.is(entry.backupStatus, 'Exported');
   t.deepEqual(entry.reasons, ['content changed (recheck): File Contoso.Billing.config']);
+  // Stored after all: its ListApp ran (after the export), and the package was checked against it.
+  t.true(due.listed.includes(APP));
   t.is(entry.exportedIn, due.outcome.manifest!.setId);
   // Everything else due that night was read too, and left as it was.
   t.true(due.outcome.statuses.filter((s) => s.application !== APP).every((s) => s.backupStatus === 'Unchanged'));
@@ -60,6 +68,9 @@ test('a recheck that finds the stored content writes nothing: no set, no object'
   mutations.length = 0;
   const due = await night(group, store, dueNight);
   t.true(due.exported.includes(APP), 'the application was exported to be compared');
+  // Its content was read whole: no ListApp for it (nor for any application rechecked that night).
+  t.false(due.listed.includes(APP));
+  t.deepEqual(due.listed.filter((name) => due.exported.includes(name)), []);
   t.false(due.outcome.committed);
   t.deepEqual(mutations.filter((m) => m !== 'init' && m !== 'acquireLock' && m !== 'sweepTemp'), []);
 });
@@ -88,4 +99,36 @@ test('the dry run plans the recheck the real run carries out', async (t) => {
   t.regex(step.reasons[0]!, /^content recheck: /);
   const real = await night(group, store, dueNight);
   t.deepEqual(real.exported, dry.plan.steps.filter((s) => s.action === 'Export').map((s) => s.application));
+});
+
+test('a resource added on a recheck night (its ListApp left out) is found by the package, listed, and stored with it', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  await night(group, store, dueNight - 7 * DAY, 0);
+  const app = group.state.applications.find((a) => a.name === APP)!;
+  app.resources.push({ type: 'System.BizTalk:File', luid: 'Contoso.Billing.extra.xml', properties: { DestinationLocation: '%BTAD_InstallDir%\\Contoso.Billing.extra.xml' }, files: [{ name: 'Contoso.Billing.extra.xml', text: '<extra />' }] });
+  const due = await night(group, store, dueNight);
+  const entry = due.outcome.manifest!.applications.find((a) => a.name === APP)!;
+  t.is(entry.backupStatus, 'Exported');
+  t.deepEqual(entry.reasons, ['content changed (recheck): File Contoso.Billing.extra.xml']);
+  t.true(entry.resources.some((r) => r.luid === 'Contoso.Billing.extra.xml'));
+  // The next night (not a recheck night) lists it and sees no change.
+  const next = await night(group, store, dueNight + DAY);
+  t.false(next.exported.includes(APP));
+  t.false(next.outcome.committed);
+});
+
+test('a binding change on the recheck night is an ordinary change: listed, bindings read, exported with the binding reason', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  await night(group, store, dueNight - 7 * DAY, 0);
+  const app = group.state.applications.find((a) => a.name === APP)!;
+  app.bindings = app.bindings!.replace(/<Address>([^<]*)<\/Address>/, '<Address>$1-moved</Address>');
+  const due = await night(group, store, dueNight);
+  const entry = due.outcome.manifest!.applications.find((a) => a.name === APP)!;
+  t.is(entry.backupStatus, 'Exported');
+  t.true(entry.reasons.some((r) => r.includes('-moved')), entry.reasons.join('; '));
+  t.true(due.listed.includes(APP));
+  const next = await night(group, store, dueNight + DAY);
+  t.false(next.exported.includes(APP));
 });
