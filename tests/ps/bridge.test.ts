@@ -290,6 +290,19 @@ test.serial('-Server, -Database, -BtsTaskPath, -BtsTaskTimeout, -Backend, -Catal
   }
 });
 
+test.serial('Export-BtsAppBackup -RecheckDays reaches the core as recheckDays; left out, the core decides (7); out of 0-366 PowerShell refuses it', async (t) => {
+  const store = path.join(tmp, 'recheck-store');
+  const given = await session.capture(`Export-BtsAppBackup -Simulator -Path ${psQuote(store)} -RecheckDays 3 -Force`, fake('echo'));
+  t.like((given.Output[0]?.Properties as Record<string, unknown>)['Request'], { recheckDays: 3 });
+  const never = await session.capture(`Export-BtsAppBackup -Simulator -Path ${psQuote(store)} -RecheckDays 0 -Force`, fake('echo'));
+  t.like((never.Output[0]?.Properties as Record<string, unknown>)['Request'], { recheckDays: 0 });
+  const left = await session.capture(`Export-BtsAppBackup -Simulator -Path ${psQuote(store)} -Force`, fake('echo'));
+  t.false('recheckDays' in ((left.Output[0]?.Properties as Record<string, unknown>)['Request'] as Record<string, unknown>));
+  const refused = await session.capture(`Export-BtsAppBackup -Simulator -Path ${psQuote(store)} -RecheckDays 400 -Force`, fake('echo'));
+  t.is(refused.Output.length, 0);
+  t.truthy(refused.Terminating ?? refused.Errors[0]);
+});
+
 test.serial('Get-ChildItem | Get-BtsAppArtifact sends one inspect request per file, with its full path', async (t) => {
   await writeFile(path.join(tmp, 'a.msi'), 'x');
   await writeFile(path.join(tmp, 'b.dll'), 'x');
