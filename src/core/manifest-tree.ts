@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BtsBackupError } from '../errors/index.js';
 import {
+  checkSetHeader,
   corrupt,
   isArtifactEntry,
   isRecord,
@@ -187,8 +188,7 @@ export function serializeRoot(root: SetRoot): Uint8Array {
 
 /** Parses a root (schemaVersion 2). */
 export function parseRoot(value: Record<string, unknown>, source: string): SetRoot {
-  for (const key of ['setId', 'createdAt']) requireString(value, key, source);
-  if (!isRecord(value['group'])) throw corrupt(source, 'group is missing');
+  checkSetHeader(value, source);
   if (!isRecord(value['summary'])) throw corrupt(source, 'summary is missing');
   for (const key of ['applications', 'warnings', 'failures', 'redactions', 'extras']) if (!Array.isArray(value[key])) throw corrupt(source, `${key} is missing`);
   if (value['parent'] !== null && typeof value['parent'] !== 'string') throw corrupt(source, 'parent is malformed');

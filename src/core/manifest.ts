@@ -103,6 +103,24 @@ export interface Manifest {
   groupBindingsResidue?: string;
 }
 
+/**
+ * What every set file names, flat manifest or root: its id and time, who made it with what, and which group. Readers
+ * (show, report, list) print these fields: a file without them is corrupt here, not an internal error there.
+ */
+export function checkSetHeader(value: Record<string, unknown>, source: string): void {
+  requireString(value, 'setId', source);
+  requireString(value, 'createdAt', source);
+  for (const [key, fields] of [
+    ['group', ['server', 'database']],
+    ['createdBy', ['user', 'host']],
+    ['tool', ['name', 'version']],
+  ] as const) {
+    const part = value[key];
+    if (!isRecord(part)) throw corrupt(source, `${key} is missing`);
+    for (const field of fields) if (typeof part[field] !== 'string') throw corrupt(source, `${key}.${field} is missing`);
+  }
+}
+
 /** Parses and validates a manifest. Never returns "nothing": corrupt is an error, not "no previous backup". */
 export function parseManifest(bytes: Uint8Array | string, source: string): Manifest {
   const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: false }).decode(bytes);
@@ -125,9 +143,7 @@ export function parseManifest(bytes: Uint8Array | string, source: string): Manif
     }
     throw corrupt(source, 'schemaVersion is missing');
   }
-  requireString(value, 'setId', source);
-  requireString(value, 'createdAt', source);
-  if (!isRecord(value['group'])) throw corrupt(source, 'group is missing');
+  checkSetHeader(value, source);
   if (!Array.isArray(value['applications'])) throw corrupt(source, 'applications is missing');
   if (!Array.isArray(value['importOrder'])) throw corrupt(source, 'importOrder is missing');
   for (const [index, app] of (value['applications'] as unknown[]).entries()) {

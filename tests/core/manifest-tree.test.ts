@@ -60,3 +60,18 @@ test('the group-level bindings cut is per set: slices ride on the root lines and
     t.throws(() => parseStoredSet(new TextEncoder().encode(text.replace(from, to)), 'set'), { code: 'E_MANIFEST_CORRUPT' }, to);
   }
 });
+
+test('a set without who made it, with what, or for which group is E_MANIFEST_CORRUPT when read (show and report printed it as E_INTERNAL)', (t) => {
+  const text = new TextDecoder().decode(serializeRoot(root(['A'])));
+  for (const [from, to] of [
+    ['"createdBy":{"user":"CONTOSO\\\\svc","host":"BTS01"},', ''],
+    ['"user":"CONTOSO\\\\svc",', ''],
+    ['"server":"SQL01",', ''],
+    ['"tool":{"name":"BizTalkBackup","version":"test"},', '"tool":"BizTalkBackup",'],
+  ] as const) {
+    const damaged = text.replace(from, to);
+    t.not(damaged, text, from);
+    t.throws(() => parseStoredSet(new TextEncoder().encode(damaged), 'set'), { code: 'E_MANIFEST_CORRUPT' }, from);
+    t.throws(() => parseSetHeader(new TextEncoder().encode(damaged), 'set'), { code: 'E_MANIFEST_CORRUPT' }, from);
+  }
+});
