@@ -92,3 +92,23 @@ test('a web directory file moved into another folder (scripts\\) is stored on it
   );
   t.true(outcome.committed);
 });
+
+test('a change to a party bound to an application\'s send port (in its own ExportBindings) is backed up', async (t) => {
+  // BizTalk: an application's ExportBindings carries its bound parties; ExportBindings /GroupLevel "always exports
+  // global party information" (learn.microsoft.com, How to Export Bindings for a BizTalk Group).
+  const party = (value: string) =>
+    `<PartyCollection><Party Name="Fabrikam"><Aliases><PartyAlias Name="Organization" Qualifier="OrganizationName" Value="${value}" /></Aliases><SendPorts><SendPortRef Name="Billing.Send.Bank.Sftp" /></SendPorts></Party></PartyCollection>`;
+  const group = await sampleGroup((state) => {
+    const billing = state.applications.find((a) => a.name === 'Contoso.Billing')!;
+    billing.bindings = billing.bindings!.replace('<PartyCollection xsi:nil="true" />', party('Fabrikam'));
+  });
+  const store = createMemoryStore();
+  const start = Date.UTC(2026, 11, 1, 1, 0, 0);
+  const first = await night(group, store, start);
+  t.true((await storedBindings(store, first.manifest!, 'Contoso.Billing')).includes('Value="Fabrikam"'));
+  const billing = group.state.applications.find((a) => a.name === 'Contoso.Billing')!;
+  billing.bindings = billing.bindings!.replace(party('Fabrikam'), party('Fabrikam Ltd'));
+  const second = await night(group, store, start + DAY);
+  t.deepEqual(second.statuses.find((s) => s.application === 'Contoso.Billing'), { application: 'Contoso.Billing', backupStatus: 'Exported' });
+  t.true((await storedBindings(store, second.manifest!, 'Contoso.Billing')).includes('Value="Fabrikam Ltd"'));
+});
