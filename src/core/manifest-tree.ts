@@ -61,6 +61,8 @@ export interface RootEntry {
   reasons?: string[];
   /** The application's slice of this run's group-level bindings (per set, like the status: not part of the record). */
   bindingsSlice?: string;
+  /** See ManifestApplication.contentReadAt. */
+  contentReadAt?: string;
 }
 
 export interface SetRoot {
@@ -201,6 +203,7 @@ export function parseRoot(value: Record<string, unknown>, source: string): SetRo
     }
     if (entry['backupStatus'] !== undefined && entry['backupStatus'] !== 'Exported' && entry['backupStatus'] !== 'Failed') throw corrupt(source, `applications[${index}] has an unknown backupStatus`);
     if (entry['bindingsSlice'] !== undefined && (typeof entry['bindingsSlice'] !== 'string' || !SHA256.test(entry['bindingsSlice']))) throw corrupt(source, `applications[${index}] has a malformed bindingsSlice`);
+    if (entry['contentReadAt'] !== undefined && (typeof entry['contentReadAt'] !== 'string' || Number.isNaN(Date.parse(entry['contentReadAt'])))) throw corrupt(source, `applications[${index}] has a malformed contentReadAt`);
   }
   return value as unknown as SetRoot;
 }
@@ -331,6 +334,7 @@ export function assembleManifest(root: SetRoot, records: ReadonlyMap<string, App
       packagedAssemblies: record.packagedAssemblies,
       artifacts: record.artifacts,
       ...(entry.bindingsSlice === undefined ? {} : { bindingsSlice: entry.bindingsSlice }),
+      ...(entry.contentReadAt === undefined ? {} : { contentReadAt: entry.contentReadAt }),
     });
     if (backupStatus !== 'Failed') {
       warnings.push(...record.warnings);
@@ -400,6 +404,7 @@ export function splitManifest(
       ...(app.backupStatus === 'Unchanged' ? {} : { backupStatus: app.backupStatus }),
       ...(app.reasons.length === 0 ? {} : { reasons: app.reasons }),
       ...(app.bindingsSlice === undefined ? {} : { bindingsSlice: app.bindingsSlice }),
+      ...(app.contentReadAt === undefined ? {} : { contentReadAt: app.contentReadAt }),
     });
   }
   const rootWarnings = manifest.warnings.filter((w) => !inRecords.has(canonicalJson(w)));

@@ -43,6 +43,11 @@ export interface ManifestApplication {
    * run skip this application's own ExportBindings while both are unchanged.
    */
   bindingsSlice?: string;
+  /**
+   * When a content recheck last read the application whole and found what its record holds (ISO time), when that is
+   * later than the export that made the record (exportedIn). Per set, like the status. See lastContentRead.
+   */
+  contentReadAt?: string;
   /** SHA-256 of each assembly as packed in the MSI: compared with the GAC to find stale artifacts. */
   packagedAssemblies: { fullName: string; sha256: string }[];
   artifacts: ArtifactRef[];

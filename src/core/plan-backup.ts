@@ -5,7 +5,7 @@ import { filterNames, unmatchedLiterals } from './filter-names.js';
 import type { Manifest } from './manifest.js';
 import type { ApplicationInfo } from './model.js';
 import { orderByReferences } from './order-applications.js';
-import { recheckDue, unseenContent } from './recheck.js';
+import { lastContentRead, recheckDue, unseenContent } from './recheck.js';
 
 export interface SelectionOptions {
   include: readonly string[];
@@ -99,7 +99,8 @@ export function planBackup(
     const action = options.full || d.change !== 'Unchanged' ? 'Export' : 'Reuse';
     const reasons = options.full && d.change === 'Unchanged' ? ['full export requested'] : d.reasons;
     const unseen = unseenContent(bySnapshot.get(d.name)?.resources ?? []);
-    if (action === 'Reuse' && recheck !== undefined && unseen.length > 0 && recheckDue(d.name, recheck.now, recheck.days)) {
+    const lastRead = d.previous === undefined ? undefined : lastContentRead(d.previous);
+    if (action === 'Reuse' && recheck !== undefined && unseen.length > 0 && recheckDue(d.name, recheck.now, recheck.days, lastRead)) {
       const why = `content recheck: ${unseen.length} resource(s) are listed without their content (${describeTypes(unseen)}); read again every ${recheck.days} days`;
       return { application: d.name, action: 'Export', change: d.change, reasons: [why], fingerprint: d.fingerprint, recheck: true };
     }

@@ -9,7 +9,7 @@ import { orderByReferences } from '../core/order-applications.js';
 import { planBackup, type BackupPlan, type BackupStep } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { setIdTime } from '../core/set-id.js';
-import { DEFAULT_RECHECK_DAYS, recheckDue, unseenContent } from '../core/recheck.js';
+import { DEFAULT_RECHECK_DAYS, lastContentRead, recheckDue, unseenContent } from '../core/recheck.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { readApplicationPackage, type ApplicationPackage } from '../formats/msi/application-package.js';
 import { contentDifferences, packageContent } from '../formats/msi/package-content.js';
@@ -110,7 +110,7 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     const unlisted = new Set(
       options.full || last === null
         ? []
-        : last.applications.filter((a) => a.backupStatus !== 'Failed' && a.artifacts.some((x) => x.kind === 'msi') && unseenContent(a.resources).length > 0 && recheckDue(a.name, runStarted, recheckDays)).map((a) => a.name),
+        : last.applications.filter((a) => a.backupStatus !== 'Failed' && a.artifacts.some((x) => x.kind === 'msi') && unseenContent(a.resources).length > 0 && recheckDue(a.name, runStarted, recheckDays, lastContentRead(a))).map((a) => a.name),
     );
     const inventory = await inventoryGroup(group, { include: options.include, exclude: options.exclude }, staging, reporter, { previous: last, unlisted });
     const { applications, resourcesOf, skipped, failures, inventoried } = inventory;
@@ -161,6 +161,8 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     const setId = options.newSetId(lastTime !== undefined && lastTime.getTime() + 1000 > now.getTime() ? new Date(lastTime.getTime() + 1000) : now);
     const byName = new Map(inventoried.map((i) => [i.info.name, i] as const));
     const harvested = new Map<string, ArtifactRef>();
+    /** Applications whose content a recheck read and found the same: the set records it (contentReadAt). */
+    let rechecked = 0;
     for (const [index, step] of plan.steps.entries()) {
       reporter.progress('Export', step.application, index, plan.steps.length);
       const item = byName.get(step.application);
@@ -173,9 +175,12 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
           const exported = await exportNow(step);
           if (exported !== 'same') app = exported;
           else {
-            // A recheck that found the stored content: the previous objects stand (stored again only if they are gone).
-            const stored = (previous === undefined ? undefined : await reuse(step, previous, item, store, reporter)) ?? (await exportNow({ ...step, recheck: false }));
+            // A recheck that found the stored content: the previous objects stand (stored again only if they are gone),
+            // and the set records when the content was read, so the next recheck counts from tonight.
+            const kept = previous === undefined ? undefined : await reuse(step, previous, item, store, reporter);
+            const stored = kept === undefined ? await exportNow({ ...step, recheck: false }) : { ...kept, contentReadAt: runStarted.toISOString() };
             if (stored === 'same') throw new BtsBackupError('E_INTERNAL', `the export of ${step.application} compared instead of storing`);
+            if (kept !== undefined) rechecked += 1;
             app = stored;
           }
         }
@@ -213,12 +218,16 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
       manifestApps.length === last.applications.length &&
       extras.every((e) => last.extras.some((x) => x.sha256 === e.sha256 && x.name === e.name)) &&
       extras.length === last.extras.length &&
-      sameBindingsCut(last, manifestApps, inventory.groupBindingsResidue);
+      sameBindingsCut(last, manifestApps, inventory.groupBindingsResidue) &&
+      rechecked === 0;
     const statuses = manifestApps.map((a) => ({ application: a.name, backupStatus: a.backupStatus }));
     for (const failure of failures) if (!statuses.some((x) => x.application === failure.application)) statuses.push({ application: failure.application, backupStatus: 'Failed' });
     if (nothingChanged) {
       reporter.log('info', `Nothing changed since set ${last.setId}; it stays the current backup.`);
       return { plan, manifest: last, committed: false, statuses, repairedObjects: repairs.length, exitCode: 0 };
+    }
+    if (rechecked > 0 && manifestApps.every((a) => a.backupStatus === 'Unchanged')) {
+      reporter.log('info', `No application changed; ${rechecked} had their content read again (content recheck) and found as stored. The new set records when.`);
     }
     const ordered = orderByReferences(manifestApps);
     const manifest: Manifest = {

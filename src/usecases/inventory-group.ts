@@ -6,7 +6,7 @@ import { ResourceType, type ApplicationInfo, type ResourceInfo } from '../core/m
 import { selectApplications, type SkippedApplication } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
-import { sliceGroupBindings, type GroupBindingsSlices } from '../formats/bindings/group-bindings.js';
+import { sliceGroupBindings, type BindingsOwner, type GroupBindingsSlices } from '../formats/bindings/group-bindings.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { promises as fs } from 'node:fs';
 import { hasGroupBindings, hasGroupInventory, isInventoryFailure, type BizTalkGroup } from '../ports/biztalk-group.js';
@@ -66,8 +66,11 @@ export interface InventoryOptions {
   unlisted?: ReadonlySet<string>;
 }
 
-/** Larger than any group's binding file we have seen by two orders of magnitude; beyond it each application is read alone. */
-const MAX_GROUP_BINDINGS_BYTES = 256 * 1024 * 1024;
+/**
+ * The largest group-level binding file cut in one piece. Cutting takes about 22 times the file's size in memory (a DOM
+ * and canonical texts): 32 MiB (some 25,000 ports) stays under 1 GB; a larger group reads each application alone.
+ */
+const MAX_GROUP_BINDINGS_BYTES = 32 * 1024 * 1024;
 
 /**
  * The inventory export and compare share: ListApps, then per selected application ListApp and ExportBindings
@@ -163,6 +166,22 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     const xml = await bindingsOf(info.name, file);
     return { file, xml, normalized: normalizeBindings(xml, `bindings of ${info.name}`) };
   };
+  /**
+   * Whether the application's own bindings, read now, cut as the group-level file's part for it. They can differ when
+   * its bindings changed between the two reads: its slice is then not recorded (the next run reads it again), so
+   * the set never pairs a slice with other bindings than its record's.
+   */
+  const sameCut = (item: Inventoried): boolean => {
+    if (slices === undefined || item.exported === undefined) return false;
+    try {
+      const same = sliceGroupBindings(item.exported.xml, slices.owners, `bindings of ${item.info.name}`).own.get(item.info.name) === slices.own.get(item.info.name);
+      if (!same) reporter.log('verbose', `${item.info.name}: its bindings changed since the group-level read; its slice is not recorded, the next run reads them again.`);
+      return same;
+    } catch (error) {
+      if (endsTheRun(error)) throw error;
+      return false;
+    }
+  };
   const indexOf = new Map<Inventoried, number>();
   for (const { index, info } of unique) {
     reporter.progress('Inventory', info.name, index, selected.length);
@@ -177,7 +196,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
         const read = await readInto(info, index);
         item = { info, resources, listed: true, exported: { file: read.file, xml: read.xml }, snapshot: { info, resources, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary } };
       }
-      if (bindingsSlice !== undefined) item.bindingsSlice = bindingsSlice;
+      if (bindingsSlice !== undefined && (item.exported === undefined || sameCut(item))) item.bindingsSlice = bindingsSlice;
       if (unlistedNames.has(info.name)) item.listed = false;
       indexOf.set(item, index);
       inventoried.push(item);
@@ -194,6 +213,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     const read = await readInto(item.info, indexOf.get(item) ?? inventoried.indexOf(item));
     item.exported = { file: read.file, xml: read.xml };
     item.snapshot = { ...item.snapshot, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary };
+    if (item.bindingsSlice !== undefined && !sameCut(item)) delete item.bindingsSlice;
   };
   const listResources = async (item: Inventoried): Promise<void> => {
     if (item.listed) return;
@@ -244,10 +264,10 @@ async function cutGroupBindings(
   selected: readonly string[],
   resourcesOf: (name: string) => Promise<ResourceInfo[]>,
   reporter: Reporter,
-): Promise<GroupBindingsSlices | undefined> {
+): Promise<(GroupBindingsSlices & { owners: BindingsOwner[] }) | undefined> {
   // Every application of the group owns its ports (an excluded one too); modules are attributed through the
   // assemblies of the selected applications, whose resources the inventory lists anyway.
-  const owners = [];
+  const owners: BindingsOwner[] = [];
   const wanted = new Set(selected);
   for (const app of applications) {
     // A failed ListApp leaves the application's modules to the residue (its own step reports the failure); a stop or
@@ -261,7 +281,7 @@ async function cutGroupBindings(
     owners.push({ application: app.name, assemblies: resources.filter((r) => r.type === ResourceType.BizTalkAssembly).map((r) => r.luid) });
   }
   try {
-    return sliceGroupBindings(xml, owners, 'group-level bindings');
+    return { ...sliceGroupBindings(xml, owners, 'group-level bindings'), owners };
   } catch (error) {
     unreadGroupBindings(error, reporter);
     return undefined;

@@ -7,7 +7,7 @@ import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import { recheckDue } from '../../src/core/recheck.js';
 import type { BackupStore } from '../../src/ports/store.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
-import { countingStore, exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
+import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
 import { recordCalls } from '../support/record-calls.js';
 
 const DAY = 86_400_000;
@@ -61,18 +61,38 @@ test('a file replaced under the same name is invisible on other nights and found
   t.true(due.outcome.statuses.filter((s) => s.application !== APP).every((s) => s.backupStatus === 'Unchanged'));
 });
 
-test('a recheck that finds the stored content writes nothing: no set, no object', async (t) => {
+test('a recheck that finds the stored content stores no object: the set written records only when the content was read', async (t) => {
   const group = await sampleGroup();
-  const { store, mutations } = countingStore();
+  const store = createMemoryStore();
   await night(group, store, dueNight - 7 * DAY, 0);
-  mutations.length = 0;
+  const objectsBefore = (await store.listObjects()).map((o) => o.sha256).sort();
   const due = await night(group, store, dueNight);
   t.true(due.exported.includes(APP), 'the application was exported to be compared');
   // Its content was read whole: no ListApp for it (nor for any application rechecked that night).
   t.false(due.listed.includes(APP));
   t.deepEqual(due.listed.filter((name) => due.exported.includes(name)), []);
-  t.false(due.outcome.committed);
-  t.deepEqual(mutations.filter((m) => m !== 'init' && m !== 'acquireLock' && m !== 'sweepTemp'), []);
+  t.true(due.outcome.committed);
+  t.true(due.outcome.statuses.every((s) => s.backupStatus === 'Unchanged'));
+  const entry = due.outcome.manifest!.applications.find((a) => a.name === APP)!;
+  t.is(entry.contentReadAt?.slice(0, 10), new Date(dueNight).toISOString().slice(0, 10));
+  t.deepEqual((await store.listObjects()).map((o) => o.sha256).sort(), objectsBefore, 'no new object: the records are the same');
+  // Read today: a second run the same day does not read it again, and writes nothing.
+  const again = await night(group, store, dueNight + 3_600_000);
+  t.false(again.exported.includes(APP));
+  t.false(again.outcome.committed);
+});
+
+test('content last read --recheck-days or more days ago is read whatever night of the cycle it is (a missed night, a weekday-only schedule)', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  await night(group, store, dueNight - 7 * DAY, 0);
+  // The application's night of the cycle passes without a run; the next run, a day later, reads it.
+  const late = await night(group, store, dueNight + DAY);
+  t.true(late.exported.includes(APP));
+  const entry = late.outcome.manifest!.applications.find((a) => a.name === APP)!;
+  t.is(entry.contentReadAt?.slice(0, 10), new Date(dueNight + DAY).toISOString().slice(0, 10));
+  // Then counted from that read: not on the next night, whatever the cycle.
+  t.false((await night(group, store, dueNight + 2 * DAY)).exported.includes(APP));
 });
 
 test('--recheck-days 0 never rechecks; 1 rechecks every application with unseen content every night', async (t) => {
@@ -83,7 +103,7 @@ test('--recheck-days 0 never rechecks; 1 rechecks every application with unseen 
   t.deepEqual((await night(group, store, dueNight, 0)).exported, []);
   const every = await night(group, store, dueNight + DAY, 1);
   t.deepEqual([...every.exported].sort(), [...names].sort());
-  t.false(every.outcome.committed);
+  t.true(every.outcome.statuses.every((s) => s.backupStatus === 'Unchanged'));
 });
 
 test('the dry run plans the recheck the real run carries out', async (t) => {

@@ -16,7 +16,7 @@ const DEPLOYMENT_ASSEMBLY = 'Microsoft.BizTalk.Deployment, Version=3.0.1.0, Cult
  * The file `ExportBindings /GroupLevel` writes: one BindingInfo root (BoundEndpoints/TotalEndpoints summed over the
  * applications), one Timestamp, then each collection holding the elements of every application's own file in the
  * applications' order (each port keeps its `<ApplicationName>`, each application its `[Application:<App>]` module),
- * and no parties. Built by moving parsed elements into a parsed skeleton: the input is never pasted in as text.
+ * and every party the applications' files name, once each. Built by moving parsed elements into a parsed skeleton: the input is never pasted in as text.
  */
 export function mergeGroupBindings(files: readonly ApplicationBindingsFile[], timestamp: string): string {
   const parsed = files.map((file) => parseXml(file.xml, `bindings of ${file.application}`));
@@ -42,6 +42,26 @@ export function mergeGroupBindings(files: readonly ApplicationBindingsFile[], ti
       target.appendChild(group.importNode(item as Node, true));
     }
     if (items.length > 0) target.appendChild(group.createTextNode('\n  '));
+  }
+  // Parties: the group-level file carries every party of the group (BizTalk always exports global party information at
+  // group level); a party bound to several applications is in each of their files, once here.
+  const parties = new Map<string, Element>();
+  for (const document of parsed) {
+    const collection = document.documentElement === null ? undefined : firstChild(document.documentElement, 'PartyCollection');
+    for (const party of collection === undefined ? [] : childElements(collection, 'Party')) {
+      const name = party.getAttribute('Name') ?? '';
+      if (!parties.has(name)) parties.set(name, party);
+    }
+  }
+  if (parties.size > 0) {
+    const old = firstChild(root, 'PartyCollection') as Element;
+    const collection = group.createElement('PartyCollection');
+    for (const party of parties.values()) {
+      collection.appendChild(group.createTextNode('\n    '));
+      collection.appendChild(group.importNode(party as Node, true));
+    }
+    collection.appendChild(group.createTextNode('\n  '));
+    root.replaceChild(collection, old);
   }
   // xmldom gives LF line ends (the parser normalises CRLF in text); BizTalk writes CRLF. Every raw line end in the
   // serialised text is whitespace or character data, which a parser reads back as LF either way.

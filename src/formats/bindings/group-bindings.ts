@@ -21,6 +21,11 @@ export interface GroupBindingsSlices {
   residue: string;
   /** Application (as `owners` names it) -> SHA-256 of its slice: its modules, send ports, send port groups, receive ports. */
   slices: Map<string, string>;
+  /**
+   * The same without the ports of other applications its slice takes in by reference: what the application's own
+   * ExportBindings file, cut the same way, gives for it when both were read from the same bindings.
+   */
+  own: Map<string, string>;
 }
 
 /** Changes whenever the cut changes, so a slice taken by another version never matches by accident. */
@@ -80,7 +85,8 @@ export function sliceGroupBindings(xml: string, owners: readonly BindingsOwner[]
     const text = canonical(element, source);
     const kind = element.localName ?? '';
     if (PORT_KINDS.has(kind)) portTexts.set(`${kind}|${element.getAttribute('Name') ?? ''}`, text);
-    if (kind === 'ModuleRef' && owner !== undefined) {
+    // Orchestration port bindings (in modules) and send port group members name ports by reference.
+    if (owner !== undefined) {
       const refs = referencesOf.get(owner) ?? new Set<string>();
       for (const [refKind, portKind] of PORT_REFERENCES) for (const ref of descendants(element, refKind)) if (ref.hasAttribute('Name')) refs.add(`${portKind}|${ref.getAttribute('Name') ?? ''}`);
       referencesOf.set(owner, refs);
@@ -107,16 +113,17 @@ export function sliceGroupBindings(xml: string, owners: readonly BindingsOwner[]
       place(undefined, child);
     }
   }
-  // A port an application's orchestrations are bound to counts in its slice too, whoever owns it: should BizTalk's
-  // application-level export carry such a port, its change still shows.
+  const digest = (texts: string[]): string => createHash('sha256').update(`${SLICE_FORMAT}\n${[...texts].sort().join('\n')}`, 'utf8').digest('hex');
+  const own = new Map([...parts].map(([application, texts]) => [application, digest(texts)]));
+  // A port an application's orchestrations are bound to, or its send port groups hold, counts in its slice too,
+  // whoever owns it: should BizTalk's application-level export carry such a port, its change still shows.
   for (const [owner, refs] of referencesOf) {
     for (const ref of refs) {
       const text = portTexts.get(ref);
       if (text !== undefined) parts.get(owner)?.push(`ref:${text}`);
     }
   }
-  const digest = (texts: string[]): string => createHash('sha256').update(`${SLICE_FORMAT}\n${[...texts].sort().join('\n')}`, 'utf8').digest('hex');
-  return { residue: digest(residue), slices: new Map([...parts].map(([application, texts]) => [application, digest(texts)])) };
+  return { residue: digest(residue), slices: new Map([...parts].map(([application, texts]) => [application, digest(texts)])), own };
 }
 
 /** key -> value, with keys that two different values claim mapped to null (owned by no one). */

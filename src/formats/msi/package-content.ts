@@ -27,7 +27,10 @@ export function packageContent(pkg: ApplicationPackage, source: string): Map<str
       .sort();
     const files = resource.files
       .map((file) => {
-        const name = file.path.split(/[\\/]/).pop()?.toLowerCase() ?? '';
+        // Inner cabinets hold `<Kind>\<folder>\<path>`; the folder may be drawn anew each export, the path below it
+        // is the resource's own layout (a web directory's subfolders): compared, case-insensitively.
+        const parts = file.path.split(/[\\/]/);
+        const name = (parts.length >= 3 ? parts.slice(2) : parts.slice(-1)).join('/').toLowerCase();
         const bytes = resource.type === ResourceType.BizTalkBinding && name.endsWith('.xml') ? `bindings:${normalizeBindings(decodeText(file.bytes), `${source} (${resource.luid})`).fingerprint}` : sha256(file.bytes);
         return `${name}:${bytes}`;
       })

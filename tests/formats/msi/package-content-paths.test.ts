@@ -1,4 +1,4 @@
-// Adversarial review (adv14): packageContent compares files by their last path segment only.
+// packageContent compares each file by its path below the resource's folder, not by its last path segment (found by an adversarial review).
 import test from 'ava';
 import { readApplicationPackage } from '../../../src/formats/msi/application-package.js';
 import { contentDifferences, packageContent } from '../../../src/formats/msi/package-content.js';

@@ -1,4 +1,4 @@
-// Adversarial review (adv14): changes the group-level bindings cut or the content recheck leave out of the backup.
+// Changes the group-level bindings cut or the content recheck must not leave out of the backup (found by an adversarial review).
 import test from 'ava';
 import { btsTaskView } from '../../src/adapters/simulator/btstask-view.js';
 import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
