@@ -1,57 +1,15 @@
 // When an application's bindings may be taken from the previous set instead of its own ExportBindings.
 import test from 'ava';
 import { reusableBindings } from '../../src/core/bindings-reuse.js';
-import { emptyBindingsSummary } from '../../src/core/bindings-summary.js';
 import type { Manifest, ManifestApplication } from '../../src/core/manifest.js';
+import { manifestApplication, manifestOf } from '../support/manifest-fixture.js';
 
 const R = 'a'.repeat(64);
 const S = 'b'.repeat(64);
 const OTHER = 'c'.repeat(64);
 
-function app(name: string, patch: { [K in keyof ManifestApplication]?: ManifestApplication[K] | undefined } = {}): ManifestApplication {
-  const entry: ManifestApplication = {
-    name,
-    description: '',
-    isDefault: false,
-    status: 'Started',
-    references: [],
-    backupStatus: 'Unchanged',
-    exportedIn: 'set1',
-    fingerprint: 'f'.repeat(64),
-    reasons: [],
-    resources: [],
-    bindingsFingerprint: 'e'.repeat(64),
-    bindings: emptyBindingsSummary(),
-    packagedAssemblies: [],
-    artifacts: [],
-    bindingsSlice: S,
-  };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) delete (entry as unknown as Record<string, unknown>)[key];
-    else (entry as unknown as Record<string, unknown>)[key] = value;
-  }
-  return entry;
-}
-
-function manifest(applications: ManifestApplication[], residue: string | null = R): Manifest {
-  return {
-    schemaVersion: 2,
-    setId: 'set1',
-    createdAt: '2026-11-30T01:00:00.000Z',
-    createdBy: { user: 'u', host: 'h' },
-    tool: { name: 'BizTalkBackup', version: 'test' },
-    group: { server: 's', database: 'd', source: 'btstask' },
-    parent: null,
-    full: false,
-    importOrder: applications.map((a) => a.name),
-    applications,
-    extras: [],
-    warnings: [],
-    failures: [],
-    redactions: [],
-    ...(residue === null ? {} : { groupBindingsResidue: residue }),
-  };
-}
+const app = (name: string, patch: Parameters<typeof manifestApplication>[1] = {}): ManifestApplication => manifestApplication(name, { bindingsSlice: S, ...patch });
+const manifest = (applications: ManifestApplication[], residue: string | null = R): Manifest => manifestOf(applications, residue === null ? {} : { groupBindingsResidue: residue });
 
 const CASES: { title: string; previous: Manifest | null; residue?: string; name?: string; slice?: string | undefined; reused: boolean }[] = [
   { title: 'same residue, same slice', previous: manifest([app('Orders')]), reused: true },

@@ -1,6 +1,7 @@
 // Which applications have their content read again tonight, when the back end lists resources without it (BTSTask).
 import test from 'ava';
 import { emptyBindingsSummary } from '../../src/core/bindings-summary.js';
+import { manifestApplication, manifestOf } from '../support/manifest-fixture.js';
 import type { Manifest } from '../../src/core/manifest.js';
 import { ResourceType, type ResourceInfo } from '../../src/core/model.js';
 import { planBackup } from '../../src/core/plan-backup.js';
@@ -54,37 +55,17 @@ test('unseenContent: resources listed with neither properties nor a hash, the ge
 });
 
 function previousSet(apps: { name: string; resources: ResourceInfo[] }[]): Manifest {
-  return {
-    schemaVersion: 2,
-    setId: '20261129T010000Z-000001',
-    createdAt: '2026-11-29T01:00:00.000Z',
-    createdBy: { user: 'u', host: 'h' },
-    tool: { name: 'BizTalkBackup', version: 'test' },
-    group: { server: 's', database: 'd', source: 'btstask' },
-    parent: null,
-    full: false,
-    importOrder: apps.map((a) => a.name),
-    applications: apps.map((a) => ({
-      name: a.name,
-      description: '',
-      isDefault: false,
-      status: 'Started',
-      references: [],
-      backupStatus: 'Exported',
-      exportedIn: '20261129T010000Z-000001',
-      fingerprint: fingerprintApplication({ references: [], resources: a.resources, bindingsFingerprint: 'b'.repeat(64) }),
-      reasons: [],
-      resources: a.resources,
-      bindingsFingerprint: 'b'.repeat(64),
-      bindings: emptyBindingsSummary(),
-      packagedAssemblies: [],
-      artifacts: [{ kind: 'msi', name: `${a.name}.msi`, sha256: 'c'.repeat(64), size: 1 }],
-    })),
-    extras: [],
-    warnings: [],
-    failures: [],
-    redactions: [],
-  };
+  return manifestOf(
+    apps.map((a) =>
+      manifestApplication(a.name, {
+        backupStatus: 'Exported',
+        fingerprint: fingerprintApplication({ references: [], resources: a.resources, bindingsFingerprint: 'b'.repeat(64) }),
+        resources: a.resources,
+        bindingsFingerprint: 'b'.repeat(64),
+        artifacts: [{ kind: 'msi', name: `${a.name}.msi`, sha256: 'c'.repeat(64), size: 1 }],
+      }),
+    ),
+  );
 }
 
 test('planBackup: an Unchanged application with unseen content is exported on its recheck night (flagged, with the reason), reused on the others', (t) => {

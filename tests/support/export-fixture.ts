@@ -3,6 +3,7 @@ import { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js'
 import type { GroupState } from '../../src/adapters/simulator/group-state.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import { newSetId } from '../../src/core/set-id.js';
+import type { BizTalkGroup } from '../../src/ports/biztalk-group.js';
 import type { BackupStore } from '../../src/ports/store.js';
 import type { ExportOptions } from '../../src/usecases/export-backup.js';
 import type { Reporter } from '../../src/usecases/reporter.js';
@@ -67,4 +68,15 @@ const MUTATING = new Set(['init', 'putFile', 'putBytes', 'deleteObject', 'commit
 export function countingStore(inner: BackupStore = createMemoryStore()): { store: BackupStore; mutations: string[] } {
   const { proxy, calls } = recordCalls(inner, (method) => MUTATING.has(method));
   return { store: proxy, mutations: calls };
+}
+
+/** The group without its one-call inventory (readGroupInventory hidden): the per-application path BTSTask takes. */
+export function withoutGroupInventory(group: SimulatedGroup): BizTalkGroup {
+  return new Proxy(group, {
+    get(target, property, receiver) {
+      if (property === 'readGroupInventory') return undefined;
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as BizTalkGroup;
 }

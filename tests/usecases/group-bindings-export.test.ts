@@ -4,22 +4,13 @@
 import test from 'ava';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
-import { hasGroupBindings, hasGroupInventory, type BizTalkGroup } from '../../src/ports/biztalk-group.js';
+import { hasGroupBindings, hasGroupInventory } from '../../src/ports/biztalk-group.js';
 import type { BackupStore } from '../../src/ports/store.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
-import { exportOptions, recordingReporter, sampleGroup, type RecordingReporter } from '../support/export-fixture.js';
+import { exportOptions, recordingReporter, sampleGroup, type RecordingReporter, withoutGroupInventory } from '../support/export-fixture.js';
 import { recordCalls } from '../support/record-calls.js';
 
-/** The sample group as BTSTask offers it: no one-call inventory, ExportBindings /GroupLevel available. */
-function throughBtsTask(group: SimulatedGroup): BizTalkGroup {
-  return new Proxy(group, {
-    get(target, property, receiver) {
-      if (property === 'readGroupInventory') return undefined;
-      const value = Reflect.get(target, property, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  }) as BizTalkGroup;
-}
+const throughBtsTask = withoutGroupInventory;
 
 const CALLS = new Set(['readGroupInventory', 'listApplications', 'exportGroupBindings', 'exportBindings', 'exportApplication']);
 

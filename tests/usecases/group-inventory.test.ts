@@ -3,22 +3,12 @@
 // ListApp + ExportBindings path, and both give the same snapshots, so switching back ends changes nothing.
 import test from 'ava';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
-import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
-import { hasGroupInventory, type BizTalkGroup } from '../../src/ports/biztalk-group.js';
+import { hasGroupInventory } from '../../src/ports/biztalk-group.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
-import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
+import { exportOptions, recordingReporter, sampleGroup, withoutGroupInventory } from '../support/export-fixture.js';
 import { recordCalls } from '../support/record-calls.js';
 
-/** The same group without the one-call inventory: what BTSTask offers. */
-function perApplicationOnly(group: SimulatedGroup): BizTalkGroup {
-  return new Proxy(group, {
-    get(target, property, receiver) {
-      if (property === 'readGroupInventory') return undefined;
-      const value = Reflect.get(target, property, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  }) as BizTalkGroup;
-}
+const perApplicationOnly = withoutGroupInventory;
 
 const BACK_END_CALLS = new Set(['readGroupInventory', 'listApplications', 'listResources', 'exportBindings', 'exportApplication']);
 
