@@ -498,7 +498,7 @@ export async function benchNightly(): Promise<BenchResult[]> {
         name: 'nightly.btstask.exportapp/night incremental',
         value: round(exportsPerNight),
         unit: 'calls',
-        note: `content rechecks (every application once in ${DEFAULT_RECHECK_DAYS} days: BTSTask lists resources without their content) and the changes they found: ${foundByRecheck} of ${perNight * nights} changes made over ${nights} nights found and stored, ${pending.size} still pending their recheck night`,
+        note: `content rechecks (each application's content read once in ${DEFAULT_RECHECK_DAYS} days: BTSTask lists resources without it); of the applications changed over ${nights} nights (${perNight * nights} changes), ${foundByRecheck} found and stored on their recheck night, ${pending.size} still waiting for theirs`,
       },
       { name: 'nightly.unchanged.bytes written', value: unchanged.growthBytes, unit: 'B', note: 'sets/ and objects/ (the CLI adds one run-log line, outside them); goal 0' },
       { name: 'nightly.unchanged.our cpu', value: round(unchanged.ourCpuMs / 1000, 2), unit: 's', note: `process CPU (user+system) minus the CPU used inside simulator calls; our wall ${round(ourWallMs(unchanged) / 1000, 2)} s; goal < 2 s` },
