@@ -10,7 +10,6 @@ import { readAssembly } from '../formats/dotnet/assembly-reader.js';
 import { readApplicationPackage, type ApplicationPackage } from '../formats/msi/application-package.js';
 import { patchPackageFiles, type PackageFileChange } from '../formats/msi/package-patch.js';
 import { redactSecretsInPlace } from '../formats/bindings/redact-in-place.js';
-import { findMaskedPasswords } from '../formats/bindings/binding-secrets.js';
 import { redactSecrets } from '../formats/bindings/redact-secrets.js';
 import type { BizTalkGroup } from '../ports/biztalk-group.js';
 import type { BackupStore } from '../ports/store.js';
@@ -195,7 +194,7 @@ export function bindingWarnings(item: Inventoried, previous: Manifest | null): M
   if (item.exported === undefined) {
     warnings.push(...(previous?.warnings ?? []).filter((w) => w.kind === 'MaskedPassword' && w.application?.toLowerCase() === item.info.name.toLowerCase()).map((w) => ({ ...w, application: item.info.name })));
   }
-  for (const location of item.exported === undefined ? [] : findMaskedPasswords(item.exported.xml, `bindings of ${item.info.name}`)) {
+  for (const location of item.exported?.maskedPasswords ?? []) {
     warnings.push({
       kind: 'MaskedPassword',
       application: item.info.name,

@@ -295,6 +295,8 @@ async function exportOne(
   const name = item.info.name;
   const fileBase = safeFileName(name);
   const msiPath = path.join(staging, `${index}-${fileBase}.msi`);
+  // Stored whatever the package holds (a recheck decides after the comparison): its bindings go to staging first.
+  if (step.recheck !== true) await inventory.readBindings(item);
   reporter.log('verbose', `ExportApp ${name}`);
   const outcome = await group.exportApplication(name, msiPath);
   for (const warning of outcome.warnings) warnings.push({ kind: 'Other', application: name, message: warning });

@@ -7,6 +7,7 @@ import { selectApplications, type SkippedApplication } from '../core/plan-backup
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
 import { sliceGroupBindings, type BindingsOwner, type GroupBindingsSlices } from '../formats/bindings/group-bindings.js';
+import type { SecretLocation } from '../formats/bindings/binding-secrets.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { promises as fs } from 'node:fs';
 import { hasGroupBindings, hasGroupInventory, isInventoryFailure, type BizTalkGroup } from '../ports/biztalk-group.js';
@@ -21,7 +22,7 @@ export interface Inventoried {
    * them: the application's slice of the group-level bindings and the residue were the previous set's, so the
    * snapshot's bindings are that set's. `readBindings` reads them when the application is exported after all.
    */
-  exported?: { file: string; xml: string };
+  exported?: { file: string; xml: string; maskedPasswords: SecretLocation[]; /** False while the text is in memory only (the one-call inventory). */ onDisk: boolean };
   /** The application's slice of this run's group-level bindings, recorded in the set for the next run. */
   bindingsSlice?: string;
   /**
@@ -45,7 +46,10 @@ export interface GroupInventory {
   onePass: boolean;
   /** The residue of this run's group-level bindings, when it read and cut them (recorded in the set). */
   groupBindingsResidue?: string;
-  /** Reads the application's own bindings (ExportBindings) when the inventory reused the previous set's; updates its snapshot. */
+  /**
+   * Makes the application's bindings ready to store: reads them (ExportBindings) when the inventory reused the previous
+   * set's, updating its snapshot, and writes them to their staging file when they came from the one-call inventory.
+   */
   readBindings: (item: Inventoried) => Promise<void>;
   /** Lists the application's resources (ListApp) when the inventory left it out (`listed` false); updates its snapshot. */
   listResources: (item: Inventoried) => Promise<void>;
@@ -117,16 +121,15 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     }
     return listed;
   };
-  /** The bindings as ExportBindings writes them, in `file`: from the one pass, else one ExportBindings call. */
-  const bindingsOf = async (name: string, file: string): Promise<string> => {
+  /**
+   * The bindings as ExportBindings writes them: from the one pass (in memory; `file` is written when the application
+   * is exported, see readBindings), else one ExportBindings call into `file`.
+   */
+  const bindingsOf = async (name: string, file: string): Promise<{ xml: string; onDisk: boolean }> => {
     const read = bindingsByApp.get(name);
-    if (read !== undefined) {
-      const xml = await read;
-      await fs.writeFile(file, xml, 'utf8');
-      return xml;
-    }
+    if (read !== undefined) return { xml: await read, onDisk: false };
     await group.exportBindings(name, file);
-    return Buffer.from(await readExportedFile(name, 'ExportBindings', file, 'bindings file')).toString('utf8');
+    return { xml: Buffer.from(await readExportedFile(name, 'ExportBindings', file, 'bindings file')).toString('utf8'), onDisk: true };
   };
   // Emptiness decides only for the default application, or for any application when no default is marked (the
   // BTSTask catalog: every application is listed here). An application whose ListApp fails is not known to be empty:
@@ -161,10 +164,11 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     unique.push({ index, info });
   }
   const slices = groupXml === undefined ? undefined : await cutGroupBindings(groupXml, applications, unique.map((u) => u.info.name), resourcesOf, reporter);
-  const readInto = async (info: ApplicationInfo, index: number): Promise<{ file: string; xml: string; normalized: ReturnType<typeof normalizeBindings> }> => {
+  const readInto = async (info: ApplicationInfo, index: number): Promise<{ exported: NonNullable<Inventoried['exported']>; normalized: ReturnType<typeof normalizeBindings> }> => {
     const file = path.join(staging, `${index}-${safeFileName(info.name)}.bindings.xml`);
-    const xml = await bindingsOf(info.name, file);
-    return { file, xml, normalized: normalizeBindings(xml, `bindings of ${info.name}`) };
+    const { xml, onDisk } = await bindingsOf(info.name, file);
+    const normalized = normalizeBindings(xml, `bindings of ${info.name}`);
+    return { exported: { file, xml, onDisk, maskedPasswords: normalized.maskedPasswords }, normalized };
   };
   /**
    * Whether the application's own bindings, read now, cut as the group-level file's part for it. They can differ when
@@ -194,7 +198,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
         item = { info, resources, listed: true, snapshot: { info, resources, bindingsFingerprint: reused.bindingsFingerprint, bindings: reused.bindings } };
       } else {
         const read = await readInto(info, index);
-        item = { info, resources, listed: true, exported: { file: read.file, xml: read.xml }, snapshot: { info, resources, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary } };
+        item = { info, resources, listed: true, exported: read.exported, snapshot: { info, resources, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary } };
       }
       if (bindingsSlice !== undefined && (item.exported === undefined || sameCut(item))) item.bindingsSlice = bindingsSlice;
       if (unlistedNames.has(info.name)) item.listed = false;
@@ -209,11 +213,16 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
     reporter.log('verbose', `Group-level bindings: ${skippedCalls} of ${inventoried.length} application(s) unchanged since set ${options.previous?.setId ?? '(none)'}; ExportBindings ran for the others.`);
   }
   const readBindings = async (item: Inventoried): Promise<void> => {
-    if (item.exported !== undefined) return;
-    const read = await readInto(item.info, indexOf.get(item) ?? inventoried.indexOf(item));
-    item.exported = { file: read.file, xml: read.xml };
-    item.snapshot = { ...item.snapshot, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary };
-    if (item.bindingsSlice !== undefined && !sameCut(item)) delete item.bindingsSlice;
+    if (item.exported === undefined) {
+      const read = await readInto(item.info, indexOf.get(item) ?? inventoried.indexOf(item));
+      item.exported = read.exported;
+      item.snapshot = { ...item.snapshot, bindingsFingerprint: read.normalized.fingerprint, bindings: read.normalized.summary };
+      if (item.bindingsSlice !== undefined && !sameCut(item)) delete item.bindingsSlice;
+    }
+    if (!item.exported.onDisk) {
+      await fs.writeFile(item.exported.file, item.exported.xml, 'utf8');
+      item.exported.onDisk = true;
+    }
   };
   const listResources = async (item: Inventoried): Promise<void> => {
     if (item.listed) return;

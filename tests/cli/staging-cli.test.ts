@@ -31,6 +31,16 @@ test('case 29: kill -9 mid-export leaves staging (owner-marked, clear bindings i
       if (out.includes('"kind":"BackupApplication"')) resolve();
     });
   });
+  // Orders' bindings go to staging when its export starts (ExportApp then takes 500 ms): kill while they are there.
+  const clearOnDisk = async (): Promise<boolean> => {
+    for (const folder of await stagingFolders(tmp)) {
+      for (const file of await filesUnder(path.join(tmp, folder)).catch(() => [] as string[])) {
+        if ((await readFile(file, 'latin1').catch(() => '')).includes(canary)) return true;
+      }
+    }
+    return false;
+  };
+  for (let waited = 0; waited < 10_000 && !(await clearOnDisk()); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
   child.kill('SIGKILL');
   await new Promise((done) => child.once('exit', done));
 

@@ -236,27 +236,27 @@ export function maskBindingPasswords(xml: string, source: string): string {
   return rewrite(xml, source, bizTalkRules, false, () => (_field, value) => (value !== '' ? MASK : undefined));
 }
 
-/** Masks every secret of the rule table (fields, user-info, query strings, connection strings); returns the XML and what was masked. */
-export function redactBindingSecrets(xml: string, source: string): { xml: string; redacted: SecretLocation[]; rules: string[] } {
+/**
+ * Masks every secret of the rule table (fields, user-info, query strings, connection strings); returns the XML, what
+ * was masked, and (in the same pass) the secrets that already held `******` (findMaskedPasswords).
+ */
+export function redactBindingSecrets(xml: string, source: string): { xml: string; redacted: SecretLocation[]; rules: string[]; masked: SecretLocation[] } {
   const redacted: SecretLocation[] = [];
   const rules: string[] = [];
+  const masked: SecretLocation[] = [];
   const out = rewrite(xml, source, fullRules, true, (node) => (field, value, rule) => {
+    if (value.trim() === MASK) masked.push(locationOf(node, field));
     if (!isSecretValue(value)) return undefined;
     redacted.push(locationOf(node, field));
     rules.push(rule);
     return MASK;
   });
-  return { xml: out, redacted, rules };
+  return { xml: out, redacted, rules, masked };
 }
 
 /** Lists the secrets that hold `******`: what a restore must be given. */
 export function findMaskedPasswords(xml: string, source: string): SecretLocation[] {
-  const found: SecretLocation[] = [];
-  rewrite(xml, source, fullRules, true, (node) => (field, value) => {
-    if (value.trim() === MASK) found.push(locationOf(node, field));
-    return undefined;
-  });
-  return found;
+  return redactBindingSecrets(xml, source).masked;
 }
 
 /** Lists every secret that holds a clear value (a binding file added as a resource keeps them; addresses keep user-info). */

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import type { BindingsSummary } from '../../core/bindings-summary.js';
-import { redactBindingSecrets } from './binding-secrets.js';
+import { redactBindingSecrets, type SecretLocation } from './binding-secrets.js';
 import { childElements, descendants, firstChild, isXmlTooDeep, parseXml, textOf } from './parse-xml.js';
 
 export interface NormalizedBindings {
   /** SHA-256 of the canonical bindings: Timestamp dropped, escaped XML compared canonically, order-independent. */
   fingerprint: string;
   summary: BindingsSummary;
+  /** The secrets that hold `******` (findMaskedPasswords), found in the same pass. */
+  maskedPasswords: SecretLocation[];
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -84,10 +86,11 @@ function bool(text: string | null | undefined): boolean {
 export function normalizeBindings(xml: string, source: string): NormalizedBindings {
   // Secrets are compared (and summarised: addresses with user-info) masked, so a summary never carries one and bindings
   // restored with or without their secrets compare equal to the backup.
-  const document = parseXml(redactBindingSecrets(xml, source).xml, source);
+  const redacted = redactBindingSecrets(xml, source);
+  const document = parseXml(redacted.xml, source);
   const root = document.documentElement;
   if (root === null || root.localName !== 'BindingInfo') {
-    return { fingerprint: sha256(root === null ? '' : canonical(root, source)), summary: { sendPorts: [], receiveLocations: [], sendPortGroups: [], services: [] } };
+    return { fingerprint: sha256(root === null ? '' : canonical(root, source)), summary: { sendPorts: [], receiveLocations: [], sendPortGroups: [], services: [] }, maskedPasswords: redacted.masked };
   }
   const summary: BindingsSummary = { sendPorts: [], receiveLocations: [], sendPortGroups: [], services: [] };
   for (const port of descendants(document, 'SendPort')) {
@@ -127,5 +130,5 @@ export function normalizeBindings(xml: string, source: string): NormalizedBindin
   summary.receiveLocations.sort((a, b) => `${a.port}/${a.name}`.localeCompare(`${b.port}/${b.name}`));
   summary.services.sort((a, b) => a.name.localeCompare(b.name));
   summary.sendPortGroups.sort();
-  return { fingerprint: sha256(canonical(root, source)), summary };
+  return { fingerprint: sha256(canonical(root, source)), summary, maskedPasswords: redacted.masked };
 }
