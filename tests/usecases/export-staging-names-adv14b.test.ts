@@ -1,0 +1,39 @@
+// adv14b (failing): staging names from two index spaces collide. The bindings read at inventory are
+// `<inventory index>-<app>.bindings.xml`; an environment binding file is `<plan step index>-env-<n>.bindings.xml`. An
+// application named `env-0` whose bindings were read by its own ExportBindings (the BTSTask path) and which is
+// exported after an application with a TargetEnvironment binding file at the same index gets that file stored as its
+// bindings: the application's own bindings are silently not backed up.
+import test from 'ava';
+import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
+import { exportBackup } from '../../src/usecases/export-backup.js';
+import { exportOptions, recordingReporter, sampleGroup, withoutGroupInventory } from '../support/export-fixture.js';
+
+test('adv14b: an application named env-0 keeps its own bindings when an application exported before it stores an environment binding file', async (t) => {
+  const group = await sampleGroup((s) => {
+    const shared = s.applications.find((a) => a.name === 'Contoso.Shared')!;
+    shared.resources.push({
+      type: 'System.BizTalk:BizTalkBinding',
+      luid: 'PROD/Contoso.Shared.BindingInfo.xml',
+      properties: { TargetEnvironment: 'PROD' },
+      files: [{ name: 'Contoso.Shared.PROD.BindingInfo.xml', text: '<?xml version="1.0" encoding="utf-8"?><BindingInfo><!--adv14b Contoso.Shared PROD--></BindingInfo>' }],
+    });
+    // Listed first (inventory index 0), imported after Contoso.Shared: Contoso.Shared is step 0.
+    const at = s.applications.findIndex((a) => a.name === 'Contoso.Shared');
+    s.applications.splice(at, 0, {
+      name: 'env-0',
+      description: '',
+      isSystem: false,
+      isDefault: false,
+      status: 'Stopped',
+      references: ['Contoso.Shared'],
+      resources: [{ type: 'System.BizTalk:File', luid: 'env-0.config', properties: {}, files: [{ name: 'env-0.config', text: '<configuration />' }] }],
+    });
+  });
+  const store = createMemoryStore();
+  const manifest = (await exportBackup(withoutGroupInventory(group), store, exportOptions(), recordingReporter())).manifest!;
+  t.is(manifest.importOrder[0], 'Contoso.Shared');
+  t.true(manifest.importOrder.indexOf('env-0') > 0);
+  const env0 = manifest.applications.find((a) => a.name === 'env-0')!;
+  const stored = Buffer.from(await store.readObject(env0.artifacts.find((a) => a.kind === 'bindings')!.sha256)).toString('utf8');
+  t.false(stored.includes('adv14b Contoso.Shared PROD'), 'env-0 was stored with Contoso.Shared\'s PROD binding file as its bindings');
+});
