@@ -21,14 +21,16 @@ export function unseenContent(resources: readonly ResourceInfo[]): ResourceInfo[
  * Whether tonight the application's content is read again (ExportApp, compared with the stored MSI). The applications
  * spread over a `days`-day cycle by a hash of the name, so each night reads about 1/`days` of them; and whatever the
  * cycle says, content last read `days` or more calendar days ago is read tonight (a night without a run, a weekday-only
- * schedule), content read today is not read again. Days are UTC calendar days; `days` <= 0 never rechecks.
+ * schedule), content read today is not read again; a read dated after today counts as unknown. Days are UTC calendar
+ * days; `days` <= 0 never rechecks.
  * `lastRead`: when the content was last read whole (lastContentRead), if known.
  */
 export function recheckDue(application: string, now: Date, days: number, lastRead?: Date): boolean {
   if (!Number.isInteger(days) || days <= 0) return false;
   const day = Math.floor(now.getTime() / DAY_MS);
-  if (lastRead !== undefined) {
-    const age = day - Math.floor(lastRead.getTime() / DAY_MS);
+  const age = lastRead === undefined ? undefined : day - Math.floor(lastRead.getTime() / DAY_MS);
+  // A read stamped ahead of this clock (a clock that ran ahead, a hand-written root) says nothing: the cycle decides.
+  if (age !== undefined && age >= 0) {
     if (age < 1) return false;
     if (age >= days) return true;
   }

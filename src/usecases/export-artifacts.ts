@@ -70,7 +70,8 @@ export async function storeEnvironmentBindings(fileBase: string, pkg: Applicatio
     const file = resource.files[0];
     if (environment === '' || file === undefined || artifacts.some((a) => a.name.toLowerCase() === `${fileBase}.${safeFileName(environment)}.bindings.xml`.toLowerCase())) continue;
     const name = `${fileBase}.${safeFileName(environment)}.bindings.xml`;
-    const temp = path.join(staging, `${index}-env-${artifacts.length}.bindings.xml`);
+    // `<index>.env-<n>`: never an application's own `<index>-<name>.bindings.xml` (an application may be named env-0).
+    const temp = path.join(staging, `${index}.env-${artifacts.length}.bindings.xml`);
     await fs.writeFile(temp, file.bytes);
     const put = await store.putFile(temp);
     artifacts.push({ kind: 'bindings', name, sha256: put.sha256, size: put.size });

@@ -210,11 +210,15 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     }
     for (const warning of warnings) reporter.log('warning', warning.application === undefined ? warning.message : `${warning.application}: ${warning.message}`, undefined, warning.kind);
 
+    // The same failures as the last set (same applications, same codes) are no change either: a run every 15 minutes
+    // that keeps failing on one application reports it each time, but does not write a set each time.
+    const sameFailures =
+      last !== null && failures.length === last.failures.length && failures.every((f) => last.failures.some((l) => l.application.toLowerCase() === f.application.toLowerCase() && l.code === f.code));
     const nothingChanged =
       last !== null &&
-      failures.length === 0 &&
+      sameFailures &&
       plan.removed.length === 0 &&
-      manifestApps.every((a) => a.backupStatus === 'Unchanged') &&
+      manifestApps.every((a) => a.backupStatus === 'Unchanged' || (a.backupStatus === 'Failed' && last.applications.some((l) => l.name === a.name && l.backupStatus === 'Failed'))) &&
       manifestApps.length === last.applications.length &&
       extras.every((e) => last.extras.some((x) => x.sha256 === e.sha256 && x.name === e.name)) &&
       extras.length === last.extras.length &&
@@ -223,8 +227,8 @@ export async function exportBackup(group: BizTalkGroup, untrackedStore: BackupSt
     const statuses = manifestApps.map((a) => ({ application: a.name, backupStatus: a.backupStatus }));
     for (const failure of failures) if (!statuses.some((x) => x.application === failure.application)) statuses.push({ application: failure.application, backupStatus: 'Failed' });
     if (nothingChanged) {
-      reporter.log('info', `Nothing changed since set ${last.setId}; it stays the current backup.`);
-      return { plan, manifest: last, committed: false, statuses, repairedObjects: repairs.length, exitCode: 0 };
+      reporter.log('info', failures.length === 0 ? `Nothing changed since set ${last.setId}; it stays the current backup.` : `Nothing changed since set ${last.setId}, which records the same ${failures.length} failure(s); it stays the current backup.`);
+      return { plan, manifest: last, committed: false, statuses, repairedObjects: repairs.length, exitCode: failures.length > 0 ? 3 : 0 };
     }
     if (rechecked > 0 && manifestApps.every((a) => a.backupStatus === 'Unchanged')) {
       reporter.log('info', `No application changed; ${rechecked} had their content read again (content recheck) and found as stored. The new set records when.`);

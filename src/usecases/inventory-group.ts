@@ -6,7 +6,7 @@ import { ResourceType, type ApplicationInfo, type ResourceInfo } from '../core/m
 import { selectApplications, type SkippedApplication } from '../core/plan-backup.js';
 import { safeFileName } from '../core/safe-file-name.js';
 import { BtsBackupError, isBtsBackupError } from '../errors/index.js';
-import { sliceGroupBindings, type BindingsOwner, type GroupBindingsSlices } from '../formats/bindings/group-bindings.js';
+import { bindingsCutter, type BindingsOwner, type GroupBindingsSlices } from '../formats/bindings/group-bindings.js';
 import type { SecretLocation } from '../formats/bindings/binding-secrets.js';
 import { normalizeBindings } from '../formats/bindings/normalize-bindings.js';
 import { promises as fs } from 'node:fs';
@@ -178,7 +178,7 @@ export async function inventoryGroup(group: BizTalkGroup, selection: { include: 
   const sameCut = (item: Inventoried): boolean => {
     if (slices === undefined || item.exported === undefined) return false;
     try {
-      const same = sliceGroupBindings(item.exported.xml, slices.owners, `bindings of ${item.info.name}`).own.get(item.info.name) === slices.own.get(item.info.name);
+      const same = slices.cutter(item.exported.xml, `bindings of ${item.info.name}`, item.info.name).own.get(item.info.name) === slices.own.get(item.info.name);
       if (!same) reporter.log('verbose', `${item.info.name}: its bindings changed since the group-level read; its slice is not recorded, the next run reads them again.`);
       return same;
     } catch (error) {
@@ -273,7 +273,7 @@ async function cutGroupBindings(
   selected: readonly string[],
   resourcesOf: (name: string) => Promise<ResourceInfo[]>,
   reporter: Reporter,
-): Promise<(GroupBindingsSlices & { owners: BindingsOwner[] }) | undefined> {
+): Promise<(GroupBindingsSlices & { cutter: ReturnType<typeof bindingsCutter> }) | undefined> {
   // Every application of the group owns its ports (an excluded one too); modules are attributed through the
   // assemblies of the selected applications, whose resources the inventory lists anyway.
   const owners: BindingsOwner[] = [];
@@ -290,7 +290,8 @@ async function cutGroupBindings(
     owners.push({ application: app.name, assemblies: resources.filter((r) => r.type === ResourceType.BizTalkAssembly).map((r) => r.luid) });
   }
   try {
-    return { ...sliceGroupBindings(xml, owners, 'group-level bindings'), owners };
+    const cutter = bindingsCutter(owners);
+    return { ...cutter(xml, 'group-level bindings'), cutter };
   } catch (error) {
     unreadGroupBindings(error, reporter);
     return undefined;

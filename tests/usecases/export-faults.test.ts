@@ -289,7 +289,9 @@ async function awkwardNames(t: ExecutionContext, awkward: readonly string[], col
 
   // A second run over the unchanged group keeps every name as it is.
   const again = await exportBackup(await repeatableGroup(state), createFsStore(root), exportOptions(), recordingReporter());
-  t.is(again.committed, collisions.length > 0, 'a run with failures always commits; an unchanged clean one does not');
+  // The same failures as the last set are no change: reported again (exit 3), no new set.
+  t.false(again.committed, 'an unchanged group writes no set, with or without the same failures as the last set');
+  t.is(again.exitCode, collisions.length > 0 ? 3 : 0);
   t.deepEqual(again.statuses.map((s) => s.application).sort(), [...manifest.applications.map((a) => a.name), ...collisions].sort());
   t.true(again.statuses.filter((s) => !collisions.includes(s.application)).every((s) => s.backupStatus === 'Unchanged'));
 }

@@ -59,13 +59,14 @@ const PSEUDO_MODULE = /^\[Application:(.*)\]$/s;
  * Malformed XML or a root that is not BindingInfo is E_INVALID_DATA naming `source`.
  */
 export function sliceGroupBindings(xml: string, owners: readonly BindingsOwner[], source: string): GroupBindingsSlices {
-  const root = parseXml(redactBindingSecrets(xml, source).xml, source).documentElement;
-  if (root === null || root.localName !== 'BindingInfo') {
-    throw new BtsBackupError('E_INVALID_DATA', `${source} is not a BindingInfo document (its root is ${root?.localName ?? 'missing'}).`, {
-      target: source,
-      hint: 'ExportBindings /GroupLevel writes a BindingInfo document; each application is read by its own ExportBindings instead.',
-    });
-  }
+  return bindingsCutter(owners)(xml, source);
+}
+
+/**
+ * sliceGroupBindings with the owners indexed once, for cutting many files against the same owners (each application's
+ * own file, to confirm its slice). With `focus`, only that application's slice is digested (the others are left out).
+ */
+export function bindingsCutter(owners: readonly BindingsOwner[]): (xml: string, source: string, focus?: string) => GroupBindingsSlices {
   const key = (name: string): string => name.normalize('NFC').toLowerCase();
   const applications = uniqueIndex(owners.map((owner) => [key(owner.application), owner.application] as const));
   const assemblies = uniqueIndex(
@@ -76,7 +77,24 @@ export function sliceGroupBindings(xml: string, owners: readonly BindingsOwner[]
       }),
     ),
   );
-  const parts = new Map<string, string[]>(owners.map((owner) => [owner.application, []]));
+  const known = new Set(owners.map((owner) => owner.application));
+  return (xml, source, focus) => cut(xml, source, { key, applications, assemblies, digested: focus === undefined ? [...known] : known.has(focus) ? [focus] : [] });
+}
+
+function cut(
+  xml: string,
+  source: string,
+  index: { key: (name: string) => string; applications: Map<string, string | null>; assemblies: Map<string, string | null>; digested: readonly string[] },
+): GroupBindingsSlices {
+  const { key, applications, assemblies } = index;
+  const root = parseXml(redactBindingSecrets(xml, source).xml, source).documentElement;
+  if (root === null || root.localName !== 'BindingInfo') {
+    throw new BtsBackupError('E_INVALID_DATA', `${source} is not a BindingInfo document (its root is ${root?.localName ?? 'missing'}).`, {
+      target: source,
+      hint: 'ExportBindings /GroupLevel writes a BindingInfo document; each application is read by its own ExportBindings instead.',
+    });
+  }
+  const parts = new Map<string, string[]>(index.digested.map((application) => [application, []]));
   const residue: string[] = [];
   /** Canonical text of each port and send port group by kind and name; the ports each application's modules name. */
   const portTexts = new Map<string, string>();
@@ -91,9 +109,9 @@ export function sliceGroupBindings(xml: string, owners: readonly BindingsOwner[]
       for (const [refKind, portKind] of PORT_REFERENCES) for (const ref of descendants(element, refKind)) if (ref.hasAttribute('Name')) refs.add(`${portKind}|${ref.getAttribute('Name') ?? ''}`);
       referencesOf.set(owner, refs);
     }
-    const slice = owner === undefined ? undefined : parts.get(owner);
-    if (slice === undefined) residue.push(text);
-    else slice.push(text);
+    // An owner left out of the digests (cutting for one application) keeps its elements out of the residue too.
+    if (owner === undefined) residue.push(text);
+    else parts.get(owner)?.push(text);
   };
   residue.push(attributesOf(root, DERIVED_ROOT_ATTRIBUTES));
   for (const child of childElements(root)) {

@@ -1,6 +1,5 @@
-// adv14b (failing): an Unchanged application whose content-recheck ExportApp fails is exported again on every run
-// of the day (a DSC or scheduled task every 15 minutes), and every run commits a set (a Failed entry): 96 sets a day
-// for an application nothing changed in. Before the recheck an Unchanged application was never exported.
+// A failure that repeats (a content recheck whose ExportApp keeps failing, run every 15 minutes) is reported by every
+// run but writes no new set while it is the same as the last set's; a change of failures does (found by an adversarial review).
 import test from 'ava';
 import { btsTaskView } from '../../src/adapters/simulator/btstask-view.js';
 import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
@@ -28,7 +27,7 @@ async function run(group: SimulatedGroup, store: BackupStore, at: number, rechec
   return { outcome, exported };
 }
 
-test('adv14b: a content recheck whose ExportApp fails is not retried, nor a set committed, on every run of the same day', async (t) => {
+test('a content recheck whose ExportApp fails is not retried, nor a set committed, on every run of the same day', async (t) => {
   const group = await sampleGroup();
   const store = createMemoryStore();
   await run(group, store, dueNight - 7 * DAY, 0);
@@ -40,4 +39,22 @@ test('adv14b: a content recheck whose ExportApp fails is not retried, nor a set 
   // The same day, 15 minutes apart, nothing changed in the group.
   for (let i = 1; i <= 4; i++) await run(group, store, dueNight + i * 15 * 60_000);
   t.is((await store.listSets()).length, setsAfterFirst, 'a set committed by every 15-minute run');
+});
+
+test('a failure that ends, or another that starts, writes a set: the store records what changed', async (t) => {
+  const group = await sampleGroup();
+  const store = createMemoryStore();
+  await run(group, store, dueNight - 7 * DAY, 0);
+  group.state.faults = [{ command: 'ExportApp', application: APP, errors: ['Error: Access denied to the package folder.'] }];
+  const failed = await run(group, store, dueNight);
+  t.is(failed.outcome.exitCode, 3);
+  const sets = (await store.listSets()).length;
+  const again = await run(group, store, dueNight + 15 * 60_000);
+  t.is(again.outcome.exitCode, 3, 'still reported');
+  t.false(again.outcome.committed);
+  group.state.faults = [];
+  const healed = await run(group, store, dueNight + 30 * 60_000);
+  t.is(healed.outcome.exitCode, 0);
+  t.true(healed.outcome.committed, 'the end of the failure is a new set');
+  t.is((await store.listSets()).length, sets + 1);
 });

@@ -1,14 +1,11 @@
-// adv14b (failing): staging names from two index spaces collide. The bindings read at inventory are
-// `<inventory index>-<app>.bindings.xml`; an environment binding file is `<plan step index>-env-<n>.bindings.xml`. An
-// application named `env-0` whose bindings were read by its own ExportBindings (the BTSTask path) and which is
-// exported after an application with a TargetEnvironment binding file at the same index gets that file stored as its
-// bindings: the application's own bindings are silently not backed up.
+// Staging names from two index spaces must not collide: an application's own bindings are `<index>-<app>.bindings.xml`,
+// an environment binding file `<index>.env-<n>.bindings.xml`, so an application named `env-0` keeps its own (found by an adversarial review).
 import test from 'ava';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
 import { exportOptions, recordingReporter, sampleGroup, withoutGroupInventory } from '../support/export-fixture.js';
 
-test('adv14b: an application named env-0 keeps its own bindings when an application exported before it stores an environment binding file', async (t) => {
+test('an application named env-0 keeps its own bindings when an application exported before it stores an environment binding file', async (t) => {
   const group = await sampleGroup((s) => {
     const shared = s.applications.find((a) => a.name === 'Contoso.Shared')!;
     shared.resources.push({
