@@ -98,19 +98,10 @@ export interface SetSummaryCounts {
 }
 
 /** What `list` needs of a set: readable from a root alone (or a schemaVersion 1 manifest). */
-export interface SetHeader {
+export type SetHeader = Pick<SetRoot, 'setId' | 'createdAt' | 'createdBy' | 'tool' | 'group' | 'parent' | 'parentRoot' | 'full' | 'summary'> & {
   schemaVersion: 1 | 2;
-  setId: string;
-  createdAt: string;
-  createdBy: Manifest['createdBy'];
-  tool: Manifest['tool'];
-  group: Manifest['group'];
-  parent: string | null;
-  parentRoot: string | null;
-  full: boolean;
-  summary: SetSummaryCounts;
   importOrder: string[];
-}
+};
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');

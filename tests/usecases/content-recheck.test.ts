@@ -1,40 +1,21 @@
 // Through BTSTask a file replaced under the same name changes nothing ListApp shows: the content recheck finds it on
 // the application's night of the cycle, stores only what differs, and costs no bytes when nothing did.
 import test from 'ava';
+import { btsTaskNight, DAY, firstRecheckNight } from '../support/btstask-night.js';
 import { btsTaskView } from '../../src/adapters/simulator/btstask-view.js';
 import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
-import { recheckDue } from '../../src/core/recheck.js';
 import type { BackupStore } from '../../src/ports/store.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
 import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
 import { recordCalls } from '../support/record-calls.js';
 
-const DAY = 86_400_000;
 const APP = 'Contoso.Billing';
-const START = Date.UTC(2026, 11, 1, 1, 0, 0);
-/** The first night from START on which APP is due, and one on which it is not. */
-const dueNight = Array.from({ length: 7 }, (_, d) => START + d * DAY).find((t) => recheckDue(APP, new Date(t), 7))!;
+/** The first night on which APP is due, and one on which it is not. */
+const dueNight = firstRecheckNight(APP);
 const quietNight = dueNight + DAY;
 
-async function night(group: SimulatedGroup, store: BackupStore, at: number, recheckDays = 7) {
-  const { proxy, calls } = recordCalls(btsTaskView(group), (m) => m === 'exportApplication');
-  const exported: string[] = [];
-  const listed: string[] = [];
-  const inner = proxy.exportApplication.bind(proxy);
-  proxy.exportApplication = async (application, packagePath, resources) => {
-    exported.push(application);
-    return inner(application, packagePath, resources);
-  };
-  const list = proxy.listResources.bind(proxy);
-  proxy.listResources = async (application) => {
-    listed.push(application);
-    return list(application);
-  };
-  let tick = at;
-  const outcome = await exportBackup(proxy, store, exportOptions({ clock: { now: () => new Date((tick += 1000)) }, recheckDays }), recordingReporter());
-  return { outcome, calls, exported, listed };
-}
+const night = (group: SimulatedGroup, store: BackupStore, at: number, recheckDays = 7) => btsTaskNight(group, store, at, { recheckDays });
 
 function changeFile(group: SimulatedGroup): void {
   const app = group.state.applications.find((a) => a.name === APP)!;

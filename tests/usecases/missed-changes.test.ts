@@ -1,26 +1,15 @@
 // Changes the group-level bindings cut or the content recheck must not leave out of the backup (found by an adversarial review).
 import test from 'ava';
-import { btsTaskView } from '../../src/adapters/simulator/btstask-view.js';
+import { btsTaskNight, DAY, type NightOptions } from '../support/btstask-night.js';
 import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
 import { recheckDue } from '../../src/core/recheck.js';
 import type { BackupStore } from '../../src/ports/store.js';
 import { exportBackup } from '../../src/usecases/export-backup.js';
-import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
+import { sampleGroup } from '../support/export-fixture.js';
 
-const DAY = 86_400_000;
-
-async function night(group: SimulatedGroup, store: BackupStore, at: number, options: { recheckDays?: number; afterGroupRead?: () => void } = {}) {
-  const view = btsTaskView(group);
-  const exportGroupBindings = view.exportGroupBindings;
-  view.exportGroupBindings = async (destination) => {
-    const outcome = await exportGroupBindings(destination);
-    options.afterGroupRead?.();
-    return outcome;
-  };
-  let tick = at;
-  return exportBackup(view, store, exportOptions({ clock: { now: () => new Date((tick += 1000)) }, recheckDays: options.recheckDays ?? 0 }), recordingReporter());
-}
+/** Without a recheck unless asked: these nights test what the group-level cut and the recheck each find. */
+const night = async (group: SimulatedGroup, store: BackupStore, at: number, options: NightOptions = {}) => (await btsTaskNight(group, store, at, { recheckDays: 0, ...options })).outcome;
 
 async function storedBindings(store: BackupStore, manifest: NonNullable<Awaited<ReturnType<typeof exportBackup>>['manifest']>, application: string): Promise<string> {
   const entry = manifest.applications.find((a) => a.name === application)!;

@@ -1,31 +1,16 @@
 // A failure that repeats (a content recheck whose ExportApp keeps failing, run every 15 minutes) is reported by every
 // run but writes no new set while it is the same as the last set's; a change of failures does (found by an adversarial review).
 import test from 'ava';
-import { btsTaskView } from '../../src/adapters/simulator/btstask-view.js';
+import { btsTaskNight, DAY, firstRecheckNight } from '../support/btstask-night.js';
 import type { SimulatedGroup } from '../../src/adapters/simulator/simulated-group.js';
 import { createMemoryStore } from '../../src/adapters/store/memory-store.js';
-import { recheckDue } from '../../src/core/recheck.js';
 import type { BackupStore } from '../../src/ports/store.js';
-import { exportBackup } from '../../src/usecases/export-backup.js';
-import { exportOptions, recordingReporter, sampleGroup } from '../support/export-fixture.js';
+import { sampleGroup } from '../support/export-fixture.js';
 
-const DAY = 86_400_000;
 const APP = 'Contoso.Billing';
-const START = Date.UTC(2026, 11, 1, 1, 0, 0);
-const dueNight = Array.from({ length: 7 }, (_, d) => START + d * DAY).find((t) => recheckDue(APP, new Date(t), 7))!;
+const dueNight = firstRecheckNight(APP);
 
-async function run(group: SimulatedGroup, store: BackupStore, at: number, recheckDays = 7) {
-  const view = btsTaskView(group);
-  const exported: string[] = [];
-  const inner = view.exportApplication.bind(view);
-  view.exportApplication = async (application, packagePath, resources) => {
-    exported.push(application);
-    return inner(application, packagePath, resources);
-  };
-  let tick = at;
-  const outcome = await exportBackup(view, store, exportOptions({ clock: { now: () => new Date((tick += 1000)) }, recheckDays }), recordingReporter());
-  return { outcome, exported };
-}
+const run = (group: SimulatedGroup, store: BackupStore, at: number, recheckDays = 7) => btsTaskNight(group, store, at, { recheckDays });
 
 test('a content recheck whose ExportApp fails is not retried, nor a set committed, on every run of the same day', async (t) => {
   const group = await sampleGroup();

@@ -1,5 +1,6 @@
 // Issue 14: the report's renderers (HTML, Markdown, DOT) escape every name, and the HTML page is self-contained.
 import test from 'ava';
+import { manifestOf } from '../../support/manifest-fixture.js';
 import { renderDotToSvg } from '../../../src/adapters/report/graphviz.js';
 import { emptyBindingsSummary } from '../../../src/core/bindings-summary.js';
 import type { Manifest, ManifestApplication } from '../../../src/core/manifest.js';
@@ -35,22 +36,15 @@ function app(name: string, references: string[], port?: string): ManifestApplica
 }
 
 function evilModel(): ReportModel {
-  const manifest: Manifest = {
+  const manifest: Manifest = manifestOf([app('Base', []), app(EVIL, ['Base'], EVIL_PORT)], {
     schemaVersion: 1,
     setId: '20261101T020000Z-abc123',
     createdAt: '2026-11-01T02:00:00.000Z',
-    createdBy: { user: 'u', host: 'h' },
     tool: { name: 'BizTalkBackup', version: '0.1.0' },
     group: { server: 'SQL', database: 'BizTalkMgmtDb', source: 'simulator' },
-    parent: null,
-    full: false,
-    importOrder: ['Base', EVIL],
-    applications: [app('Base', []), app(EVIL, ['Base'], EVIL_PORT)],
-    extras: [],
     warnings: [{ kind: 'MaskedPassword', application: EVIL, message: `password of ${EVIL_PORT}`, location: { port: EVIL_PORT, field: 'password' } }],
     failures: [{ application: `Failed ${EVIL}`, code: 'E_BTSTASK_FAILED', message: EVIL }],
-    redactions: [],
-  };
+  });
   return buildReportModel({ manifest, store: 'D:\\Backups', generatedAt: '2026-11-02T00:00:00.000Z', runRecords: [], secrets: { file: `${EVIL}.secrets`, keys: [] } });
 }
 
